@@ -1,0 +1,1 @@
+"""Evaluation: pure metrics, benchmark loaders, the runner and the report writer."""

@@ -1,0 +1,117 @@
+"""FAISS over the dictionary's facets, cached on disk keyed by the dictionary and model fingerprints.
+
+Each row points back to its competency and its facet kind (name, attitude, skill, knowledge, example,
+alias), so a hit says both which competency matched and which of A, S or K. Level descriptors are
+embedded too, but kept out of retrieval: they only serve to suggest a proficiency level.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import faiss
+import numpy as np
+
+from .dictionary import ASK_KINDS, LEVELS, Competency, Dictionary
+from .encode import Encoder
+
+FACET_SCHEMA = "facets-v1"  # bump when the facet texts change, so caches rebuild
+
+
+@dataclass(frozen=True)
+class Row:
+    competency: int  # position in Dictionary.entries
+    kind: str
+    text: str
+
+
+def facet_rows(entries: tuple[Competency, ...] | list[Competency]) -> list[Row]:
+    rows: list[Row] = []
+    for ci, e in enumerate(entries):
+        head = f"{e.name}: {e.description}" if e.description else e.name
+        if e.theme and e.theme != e.name:
+            head = f"{e.theme} - {head}"
+        rows.append(Row(ci, "name", head))
+        for kind in ASK_KINDS:
+            rows.extend(Row(ci, kind, t) for t in getattr(e.ask, kind))
+        rows.extend(Row(ci, "example", t) for t in e.examples)
+        rows.extend(Row(ci, "alias", t) for t in e.aliases)
+    return rows
+
+
+def level_texts(entries: tuple[Competency, ...] | list[Competency]) -> list[str]:
+    """Five descriptors per entry, in entry order; entries without levels get empty strings."""
+    return [e.levels.get(lv, "") for e in entries for lv in LEVELS]
+
+
+class VectorIndex(Protocol):
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+@dataclass
+class FacetIndex:
+    rows: list[Row]
+    index: faiss.Index
+    vectors: np.ndarray          # (rows, dim), the same vectors the FAISS index holds
+    level_vectors: np.ndarray    # (entries * 5, dim); zero rows where an entry has no level text
+    key: str
+    built: bool                  # False when loaded from the cache
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        k = min(k, self.index.ntotal)
+        scores, ids = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        return scores, ids
+
+
+def cache_key(dictionary: Dictionary, model_id: str, model_hash: str = "") -> str:
+    blob = "|".join([FACET_SCHEMA, dictionary.fingerprint, model_id, model_hash])
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def _atomic_write(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def build_or_load(dictionary: Dictionary, encoder: Encoder, cache_dir: Path, *, rebuild: bool = False,
+                  model_hash: str = "") -> FacetIndex:
+    """Load the index for (dictionary, model) from the cache, or embed and save it."""
+    rows = facet_rows(dictionary.entries)
+    key = cache_key(dictionary, encoder.model_id, model_hash)
+    folder = cache_dir / "index" / key
+    if not rebuild and (folder / "meta.json").is_file():
+        try:
+            index = faiss.read_index(str(folder / "facets.faiss"))
+            levels = np.load(folder / "levels.npy")
+            if index.ntotal == len(rows):
+                vectors = index.reconstruct_n(0, index.ntotal)
+                return FacetIndex(rows, index, vectors, levels, key, built=False)
+        except (OSError, RuntimeError, ValueError):
+            pass  # a damaged cache is rebuilt below, never trusted
+    vectors = encoder.encode([r.text for r in rows])
+    texts = level_texts(dictionary.entries)
+    present = [i for i, t in enumerate(texts) if t]
+    levels = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+    if present:
+        levels[present] = encoder.encode([texts[i] for i in present])
+    index = faiss.IndexFlatIP(encoder.dimension)
+    index.add(vectors)
+    folder.mkdir(parents=True, exist_ok=True)
+    _atomic_write(folder / "facets.faiss", lambda p: faiss.write_index(index, p))
+    _atomic_write(folder / "levels.npy", lambda p: np.save(open(p, "wb"), levels))
+    meta = {"key": key, "schema": FACET_SCHEMA, "dictionary": dictionary.info.model_dump(),
+            "model": encoder.model_id, "rows": len(rows)}
+    _atomic_write(folder / "meta.json", lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
+    return FacetIndex(rows, index, vectors, levels, key, built=True)

@@ -1,0 +1,58 @@
+"""The suggestion set: the one output shape shared by the CLI, the API and the evaluation harness."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .dictionary import DictionaryInfo
+
+
+class ModelInfo(BaseModel):
+    id: str
+
+
+class ActivityOut(BaseModel):
+    index: int
+    text: str
+    start: int
+    end: int
+    section: str | None = None
+
+
+class Evidence(BaseModel):
+    activity: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+class AskMatch(BaseModel):
+    attitude: list[str] = Field(default_factory=list)
+    skill: list[str] = Field(default_factory=list)
+    knowledge: list[str] = Field(default_factory=list)
+
+
+class Suggestion(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    competency_id: str
+    name: str
+    competencyAreaName: str
+    competencyThemeName: str
+    competencySubThemeName: str
+    score: float
+    confidence: float
+    suggested_level: int = Field(ge=1, le=5)
+    ask_tags: list[str]
+    ask: AskMatch
+    matched_text: str = Field(description="the dictionary text that matched best")
+    evidence: list[Evidence]
+
+
+class SuggestionSet(BaseModel):
+    dictionary: DictionaryInfo
+    model: ModelInfo
+    activities: list[ActivityOut]
+    suggestions: list[Suggestion]
+    unmatched: list[int]

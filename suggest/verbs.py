@@ -1,0 +1,43 @@
+"""Word lists about how officials write duties: duty verbs (to split multi-duty sentences and spot
+activity lines) and seniority cues (to nudge the suggested proficiency level)."""
+
+from __future__ import annotations
+
+DUTY_VERBS = frozenset("""
+accept achieve acknowledge act adapt address adjudicate administer advise advocate allocate analyse analyze
+anticipate appraise apply appoint approve arrange ascertain assess assign assist attend audit authorise authorize
+balance brief build calculate carry certify chair check circulate clarify classify coach collaborate collate collect
+communicate compile complete comply compute conceptualise conceptualize conduct consolidate consult contribute control
+convene coordinate co-ordinate correspond counsel create curate deal decide defend define delegate deliver demonstrate
+deploy design determine develop devise digitise digitize direct disburse discharge dispatch dispose disseminate distribute
+draft drive educate effect empanel enable encourage endorse enforce engage ensure enter establish estimate evaluate
+examine execute explain facilitate file finalise finalize follow forecast formulate forward frame furnish gather
+generate guide handle head identify implement improve incorporate induct inform initiate inspect instruct integrate
+interact interpret investigate issue keep launch lead liaise maintain manage map mentor moderate monitor mobilise
+mobilize motivate negotiate nominate note notify obtain operate organise organize outline oversee participate perform
+place plan post prepare present prioritise prioritize process procure produce promote propose protect provide publish
+pursue put raise reconcile recommend record recruit rectify redress refer regulate release render report represent
+research resolve respond review revise scrutinise scrutinize secure select serve settle share sign solve sort source
+streamline strengthen submit summarise summarize supervise supply support sustain take track train transmit undertake
+update upload validate verify visit vet work write
+""".split())
+
+# Cues that an activity sits low or high on the proficiency scale. Checked on lowercase word starts.
+LOW_CUES = ("assist", "help", "support", "under the guidance", "under guidance", "maintain", "enter", "upload",
+            "receive", "diarise", "diarize", "file ", "collect", "record", "type", "dispatch")
+HIGH_CUES = ("lead", "head", "oversee", "supervise", "formulate", "frame", "design", "direct", "chair", "approve",
+             "strategy", "strategic", "policy", "policies", "national", "across the ministry", "across ministries",
+             "advise the minister", "advise the secretary", "mentor", "guide the", "set standards", "reform")
+
+
+def verb_base(word: str) -> str | None:
+    """Return the duty verb a word is a form of (prepare, prepares, preparing), or None."""
+    w = word.lower()
+    if w in DUTY_VERBS:
+        return w
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e")):
+        if w.endswith(suffix):
+            stem = w[: -len(suffix)] + repl
+            if stem in DUTY_VERBS:
+                return stem
+    return None
