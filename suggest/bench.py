@@ -1,0 +1,82 @@
+"""`cde-suggest bench`: encoder vs end-to-end throughput on the same sentences, JD latency, warm start, RSS."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from .settings import Settings
+
+_WARM_START = (
+    "import time; t=time.perf_counter(); from suggest.suggester import Suggester; "
+    "s=Suggester.from_settings(); s.suggest('Prepare the budget estimates for the Division.'); "
+    "print(time.perf_counter()-t, s.index.built)"
+)
+
+
+def repo_file(*parts: str) -> Path:
+    return Path(__file__).resolve().parent.parent.joinpath(*parts)
+
+
+def warm_start(settings: Settings) -> tuple[float, bool]:
+    """Seconds for a fresh process to import, load model + cached index, and answer once."""
+    env = dict(os.environ, CDE_DATA_DIR=str(settings.data_dir))
+    if settings.cache_dir:
+        env["CDE_CACHE_DIR"] = str(settings.cache_dir)
+    if settings.dictionary:
+        env["CDE_DICTIONARY"] = str(settings.dictionary)
+    proc = subprocess.run([sys.executable, "-c", _WARM_START], capture_output=True, text=True, env=env, check=True)
+    seconds, built = proc.stdout.split()
+    return float(seconds), built == "True"
+
+
+def run_bench(settings: Settings, sentences: list[str], jd_text: str, *, repeats: int = 3) -> dict[str, object]:
+    from .suggester import Suggester
+
+    suggester = Suggester.from_settings(settings)  # builds the index if missing, so the warm start reuses it
+    enc = suggester.encoder
+    enc.encode(sentences[:32])  # first-call warm-up
+    raw_times, e2e_times = [], []
+    block = "\n".join(sentences)
+    for _ in range(repeats):
+        t = time.perf_counter()
+        enc.encode(sentences)
+        raw_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        res = suggester.suggest(block, top_k=settings.max_top_k)
+        e2e_times.append(time.perf_counter() - t)
+    n_act = len(res.activities)
+    jd_acts = [a.text for a in suggester.suggest(jd_text).activities]
+    jd_lat, jd_raw = [], []
+    for _ in range(max(10, repeats * 5)):
+        t = time.perf_counter()
+        enc.encode(jd_acts)
+        jd_raw.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        suggester.suggest(jd_text)
+        jd_lat.append(time.perf_counter() - t)
+    raw = len(sentences) / min(raw_times)
+    e2e = len(sentences) / min(e2e_times)
+    warm, rebuilt = warm_start(settings)
+    return {
+        "sentences": len(sentences),
+        "activities_found": n_act,
+        "raw_sent_per_s": round(raw, 1),
+        "e2e_sent_per_s": round(e2e, 1),
+        "ratio": round(e2e / raw, 3),
+        "jd_activities": len(jd_acts),
+        "jd_p50_ms": round(statistics.median(jd_lat) * 1000, 1),
+        "jd_raw_encode_ms": round(statistics.median(jd_raw) * 1000, 1),
+        "warm_start_s": round(warm, 2),
+        "warm_start_rebuilt_index": rebuilt,
+        "rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
+        "model": enc.model_id,
+        "threads": settings.torch_threads,
+        "cpu_count": os.cpu_count(),
+    }

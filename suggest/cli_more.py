@@ -1,0 +1,114 @@
+"""`cde-suggest eval` and `cde-suggest bench`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .cli import DictOpt, app, build_suggester, err, friendly_errors, make_settings, out
+from .errors import InputError
+
+
+def _read_gold(path: Path):
+    from .evaluation.benchmarks import Query
+
+    if not path.is_file():
+        raise InputError(f"gold file not found: {path}", code="file_not_found")
+    queries = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            queries.append(Query(id=str(row["id"]), text=row["text"], gold=tuple(row["gold"])))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}:{n}: expected {{\"id\", \"text\", \"gold\": [ids]}} ({exc})",
+                             code="bad_gold_line") from exc
+    return queries
+
+
+@app.command("eval")
+def eval_cmd(
+    gold: Annotated[Optional[Path], typer.Option(help="JSONL gold file: {id, text, gold: [ids]} per line")] = None,
+    benchmark: Annotated[Optional[str], typer.Option(help="tech, house, techwolf, onet or gold")] = None,
+    split: Annotated[str, typer.Option(help="validation or test")] = "test",
+    method: Annotated[str, typer.Option(help="lexical, dense or hybrid (the default method)")] = "hybrid",
+    data_dir: Annotated[Optional[Path], typer.Option(envvar="CDE_EVAL_DATA_DIR",
+                                                     help="Public data folder (default ../shared/data)")] = None,
+    report: Annotated[Optional[Path], typer.Option(help="Write report.md, results.json and plots here")] = None,
+    decisions: Annotated[bool, typer.Option("--decisions", help="Online quality from recorded reviewer decisions")] = False,
+    roles: Annotated[bool, typer.Option("--roles", help="Role-grouping quality (adjusted Rand index)")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    dictionary: DictOpt = None,
+) -> None:
+    """Measure suggestion quality: RP@k, MRR, nDCG, MAP, recall with 95% bootstrap intervals."""
+    with friendly_errors():
+        settings = make_settings(dictionary, eval_data_dir=data_dir)
+        if decisions:
+            from .evaluation.online import decision_quality
+            from .store import Store
+
+            result = decision_quality(Store.open(settings.resolved_database_url))
+        elif roles:
+            from .evaluation.roles_eval import evaluate_roles
+
+            result = evaluate_roles(settings)
+        elif report is not None:
+            from .evaluation.report import write_report
+
+            name = benchmark or "gold"
+            result = write_report(settings, name, split, report, gold_path=gold)
+        else:
+            result = _evaluate(settings, gold, benchmark, split, method)
+        if as_json:
+            print(json.dumps(result, indent=2, default=str))
+        else:
+            for k, v in result.items():
+                if not k.endswith("_ci"):
+                    out.print(f"{k:>16}: {v:.4f}" if isinstance(v, float) else f"{k:>16}: {v}")
+
+
+def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, method: str) -> dict:
+    from .evaluation import runner
+
+    if gold is not None:
+        suggester = build_suggester(settings)
+        res = runner.suggest_queries(suggester, _read_gold(gold))
+        result = runner.score(res)
+        result.update(benchmark="gold-file", method="hybrid", file=str(gold))
+        return result
+    if benchmark is None:
+        raise InputError("pass --gold FILE or --benchmark NAME", code="missing_benchmark")
+    from .evaluation.suites import evaluate_benchmark
+
+    return evaluate_benchmark(settings, benchmark, split, method)
+
+
+@app.command()
+def bench(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+    sentences: Annotated[Optional[Path], typer.Option(help="One activity sentence per line")] = None,
+    jd: Annotated[Optional[Path], typer.Option(help="A realistic job description")] = None,
+    dictionary: DictOpt = None,
+) -> None:
+    """Measure encoder and end-to-end throughput, JD latency, warm start and peak memory."""
+    from .bench import repo_file, run_bench
+
+    with friendly_errors():
+        settings = make_settings(dictionary)
+        sent_path = sentences or repo_file("eval", "bench", "sentences.txt")
+        jd_path = jd or repo_file("eval", "samples", "section_officer_budget.txt")
+        for p in (sent_path, jd_path):
+            if not p.is_file():
+                raise InputError(f"benchmark input not found: {p}", code="file_not_found")
+        lines = [s.strip() for s in sent_path.read_text(encoding="utf-8").splitlines() if s.strip()]
+        with err.status("benchmarking…"):
+            result = run_bench(settings, lines, jd_path.read_text(encoding="utf-8"))
+        if as_json:
+            print(json.dumps(result, indent=2))
+        else:
+            for k, v in result.items():
+                out.print(f"{k:>26}: {v}")

@@ -1,0 +1,209 @@
+"""Tables of the decision store (SQLAlchemy 2 declarative).
+
+The schema itself is created by the hand-written Alembic migrations in ``migrations/versions``;
+these classes must describe the same tables (a test compares them with Alembic's autogenerate).
+Timestamps are always UTC: SQLite has no time zone type, so ``UTCDateTime`` strips the zone on the
+way in and puts UTC back on the way out; PostgreSQL gets ``timestamptz``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Explicit constraint names, so the migration and the models agree and a later migration can
+# drop a constraint by name on both backends.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ACTIONS = ("accept", "reject", "modify")
+ASK_TAGS = ("attitude", "skill", "knowledge")
+ROLES = ("viewer", "reviewer", "admin")
+PROPOSAL_TYPES = ("Behavioural", "Functional", "Domain")
+PROPOSAL_STATUSES = ("proposed", "approved", "rejected")
+
+# JSONB on PostgreSQL: indexable and validated; plain JSON text elsewhere.
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(value: datetime) -> str:
+    """Fixed-width ISO 8601 with 'Z'; the audit hash covers this string, so it must never vary."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            # a naive value is ambiguous; refusing it keeps every stored time comparable
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SuggestionSetRow(Base):
+    __tablename__ = "suggestion_sets"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    position: Mapped[str | None] = mapped_column(String(300), index=True)
+    department: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    top_k: Mapped[int] = mapped_column(Integer)
+    min_score: Mapped[float] = mapped_column(Float)
+    dictionary_name: Mapped[str] = mapped_column(String(200))
+    dictionary_version: Mapped[str] = mapped_column(String(100))
+    dictionary_fingerprint: Mapped[str] = mapped_column(String(128))
+    model_id: Mapped[str] = mapped_column(String(200))
+    # kept beside the payload so list/status queries need not parse every payload
+    n_suggestions: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+class DecisionRow(Base):
+    """Append-only: a change of mind is a new row that supersedes the old one (triggers forbid edits)."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint(_in("action", ACTIONS), name="action"),
+        CheckConstraint("level IS NULL OR (level BETWEEN 1 AND 5)", name="level"),
+        CheckConstraint(f"ask_tag IS NULL OR {_in('ask_tag', ASK_TAGS)}", name="ask_tag"),
+        Index("ix_decisions_set_id_competency_id", "set_id", "competency_id"),
+        Index("ix_decisions_set_id_reviewer", "set_id", "reviewer"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    set_id: Mapped[str] = mapped_column(ForeignKey("suggestion_sets.id"))
+    competency_id: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(10))
+    level: Mapped[int | None] = mapped_column(Integer)
+    ask_tag: Mapped[str | None] = mapped_column(String(10))
+    reason_code: Mapped[str | None] = mapped_column(String(100))
+    comment: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProposalRow(Base):
+    """A competency the reviewer thinks the dictionary lacks, tied to one activity of a set."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        CheckConstraint(_in("type", PROPOSAL_TYPES), name="type"),
+        CheckConstraint(_in("status", PROPOSAL_STATUSES), name="status"),
+        CheckConstraint("level IS NULL OR (level BETWEEN 1 AND 5)", name="level"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    set_id: Mapped[str] = mapped_column(ForeignKey("suggestion_sets.id"), index=True)
+    activity_index: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(20))
+    ask: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    level: Mapped[int | None] = mapped_column(Integer)
+    rationale: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    proposed_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiKeyRow(Base):
+    """Only sha256(key) is kept; the plaintext is shown once at creation."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        # a name is unique among live keys only, so a revoked name can be issued again
+        Index("uq_api_keys_active_name", "name", unique=True,
+              sqlite_where="revoked_at IS NULL", postgresql_where="revoked_at IS NULL"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(10))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    prefix: Mapped[str] = mapped_column(String(8), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEventRow(Base):
+    """Append-only hash chain; ``prev_hash`` is UNIQUE so two appends can never share a parent."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(50), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class IdempotencyRow(Base):
+    __tablename__ = "idempotency"
+    __table_args__ = (PrimaryKeyConstraint("key", "reviewer"),)
+
+    key: Mapped[str] = mapped_column(String(200))
+    reviewer: Mapped[str] = mapped_column(String(100))
+    set_id: Mapped[str] = mapped_column(ForeignKey("suggestion_sets.id"))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response: Mapped[Any] = mapped_column(JsonType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
