@@ -36,7 +36,7 @@ def friendly_errors() -> Iterator[None]:
     try:
         yield
     except CDEError as exc:
-        err.print(f"[bold red]error[/] [{exc.code}] {exc.message}", markup=True, highlight=False)
+        err.print(f"error [{exc.code}] {exc.message}", markup=False, highlight=False, soft_wrap=True, style="red")
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
@@ -237,3 +237,4 @@ def dictionary_schema() -> None:
 
 
 from . import cli_more  # noqa: E402,F401  (registers eval, bench, serve, keys, audit)
+from . import cli_ops  # noqa: E402,F401

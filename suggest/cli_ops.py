@@ -1,0 +1,90 @@
+"""`cde-suggest serve`, `keys` and `audit`: running the service and administering its store."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Annotated, Optional
+
+import typer
+
+from .cli import DictOpt, app, err, friendly_errors, make_settings, out
+
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+audit_app = typer.Typer(help="Inspect the audit trail.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+app.add_typer(audit_app, name="audit")
+
+
+def _store():
+    from .store import Store
+
+    return Store.open(make_settings().resolved_database_url)
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option(help="Interface to bind (default 127.0.0.1)")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port (default 8000)")] = None,
+    dictionary: DictOpt = None,
+) -> None:
+    """Start the REST API and the web page on the embedded defaults (bundled dictionary and model, SQLite)."""
+    import uvicorn
+
+    from .api import create_app
+
+    with friendly_errors():
+        settings = make_settings(dictionary, host=host, port=port)
+        if settings.dev_key is None:
+            settings.dev_key = "cde_dev_" + secrets.token_urlsafe(24)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        err.print(f"C-DE service on http://{settings.host}:{settings.port}/  (API docs at /docs)")
+        err.print(f"database: {settings.resolved_database_url}")
+        err.print("development key (admin, accepted from this machine only):")
+        print(settings.dev_key, flush=True)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="Who the key is for; shown as the reviewer")],
+    role: Annotated[str, typer.Option(help="viewer, reviewer or admin")] = "reviewer",
+) -> None:
+    """Create a key. It is printed once, alone on the last line; only its hash is stored."""
+    from .errors import InputError
+
+    with friendly_errors():
+        if role not in ("viewer", "reviewer", "admin"):
+            raise InputError("role must be viewer, reviewer or admin", code="bad_role")
+        key, record = _store().create_key(name, role)
+        err.print(f"created {record['role']} key '{record['name']}' (prefix {record['prefix']}); store it now, "
+                  "it cannot be shown again:")
+        print(key)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="Name of the key to revoke")]) -> None:
+    """Revoke a key; requests with it get 401 from then on."""
+    with friendly_errors():
+        record = _store().revoke_key(name)
+        out.print(f"revoked key '{record['name']}'")
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List keys (names, roles, dates; never the keys)."""
+    with friendly_errors():
+        for k in _store().list_keys():
+            out.print(json.dumps(k, default=str))
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit trail's hash chain; names the first broken link."""
+    with friendly_errors():
+        result = _store().verify_chain()
+        if result["ok"]:
+            out.print(f"ok: {result['checked']} events, chain intact")
+            return
+        err.print(f"BROKEN at event {result['first_broken_id']}: {result['message']}")
+        raise typer.Exit(1)

@@ -1,0 +1,398 @@
+"""``Store``: the decision store on SQLAlchemy (SQLite or PostgreSQL).
+
+Every write runs in one serialised transaction (see ``db.py``) together with its audit event, so
+a change and its audit record commit or vanish together. Decisions are never updated: a change of
+mind is a new row whose ``supersedes_id`` points at the reviewer's earlier decision, and the
+"current" review of a suggestion is simply its newest decision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, case, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ..errors import Conflict, InputError, NotFound, NotReady
+from . import audit, keys, proposals
+from ._checks import check_level, check_name, check_text
+from .audit import canonical_json
+from .db import make_engine, migrate, writer
+from .models import (
+    ACTIONS,
+    ASK_TAGS,
+    DecisionRow,
+    IdempotencyRow,
+    SuggestionSetRow,
+    iso,
+    new_id,
+    utcnow,
+)
+
+SET_STATUSES = ("open", "in_review", "reviewed")
+# Pages above this are refused: an unbounded limit is an easy way to exhaust memory (OWASP API4).
+MAX_PAGE = 500
+# Mirrors Settings.max_batch_items; the API checks the configured value first.
+MAX_DECISIONS_PER_CALL = 1000
+_DECISION_KEYS = frozenset({"competency_id", "action", "level", "ask_tag", "reason_code", "comment"})
+_MAX_ID_CHARS = 100
+
+
+class Store:
+    """Decision store. ``Store.open(url)`` for normal use; ``Store(engine)`` when tests own the engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = writer(engine)
+
+    @classmethod
+    def open(cls, url: str, *, run_migrations: bool = True) -> Store:
+        engine = make_engine(url)
+        if run_migrations:
+            migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    def ping(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        except SQLAlchemyError as exc:
+            raise NotReady(f"database unreachable: {type(exc).__name__}") from exc
+
+    # -- suggestion sets -------------------------------------------------------------------------
+
+    def save_suggestion_set(self, payload: dict[str, Any], *, text: str, position: str | None,
+                            department: str | None, created_by: str, top_k: int, min_score: float) -> str:
+        payload = _copy_payload(payload)
+        dictionary, model = payload.get("dictionary"), payload.get("model")
+        if not isinstance(dictionary, dict) or not isinstance(model, dict) or "id" not in model:
+            raise InputError("payload needs 'dictionary' {name, version, fingerprint} and 'model' {id}",
+                             code="invalid_payload")
+        suggestions = payload.get("suggestions")
+        if not isinstance(suggestions, list) or not all(isinstance(s, dict) and "competency_id" in s
+                                                        for s in suggestions):
+            raise InputError("payload 'suggestions' must be a list of objects with competency_id",
+                             code="invalid_payload")
+        check_text(text, "text", max_chars=10_000_000, required=True)
+        row = SuggestionSetRow(
+            id=new_id(), created_at=utcnow(), created_by=check_name(created_by, "created_by", max_chars=100),
+            position=_optional_name(position, "position"), department=_optional_name(department, "department"),
+            text=text, top_k=int(top_k), min_score=float(min_score),
+            dictionary_name=str(dictionary.get("name", "")), dictionary_version=str(dictionary.get("version", "")),
+            dictionary_fingerprint=str(dictionary.get("fingerprint", "")), model_id=str(model["id"]),
+            n_suggestions=len(suggestions), payload=payload,
+        )
+        with self._write() as s:
+            s.add(row)
+            s.flush()
+            # not the text: it may hold personal details and the audit trail can never be purged
+            audit.append_event(s, row.created_by, "suggestion_set.create", row.id,
+                               {"id": row.id, "position": row.position, "fingerprint": row.dictionary_fingerprint})
+        return row.id
+
+    def get_suggestion_set(self, set_id: str) -> dict[str, Any]:
+        with self._read() as s:
+            row = _get_set(s, set_id)
+            current = _current_reviews(s, [set_id]).get(set_id, {})
+        out: dict[str, Any] = {
+            "id": row.id, "created_at": iso(row.created_at), "created_by": row.created_by,
+            "position": row.position, "department": row.department, "text": row.text, **row.payload,
+        }
+        out["suggestions"] = [
+            {**sg, "review": _review_dict(current.get(sg["competency_id"]))} for sg in row.payload["suggestions"]
+        ]
+        return out
+
+    def list_suggestion_sets(self, *, position: str | None = None, status: str | None = None,
+                             limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+        """Newest first; status and total are computed in SQL so filtering keeps the total right."""
+        _check_page(limit, offset)
+        if status is not None and status not in SET_STATUSES:
+            raise InputError(f"status must be one of {', '.join(SET_STATUSES)}", code="invalid_status")
+        S = SuggestionSetRow
+        counts = (select(DecisionRow.set_id, func.count(func.distinct(DecisionRow.competency_id)).label("n"))
+                  .group_by(DecisionRow.set_id).subquery())
+        n_reviewed = func.coalesce(counts.c.n, 0)
+        status_expr = case((n_reviewed == 0, "open"), (n_reviewed >= S.n_suggestions, "reviewed"),
+                           else_="in_review")
+        query = (select(S.id, S.created_at, S.position, S.department, S.n_suggestions,
+                        n_reviewed.label("n_reviewed"), status_expr.label("status"))
+                 .outerjoin(counts, counts.c.set_id == S.id))
+        if position is not None:
+            query = query.where(S.position == position)
+        if status is not None:
+            query = query.where(status_expr == status)
+        with self._read() as s:
+            total = int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)
+            rows = s.execute(query.order_by(S.created_at.desc(), S.id).limit(limit).offset(offset)).all()
+        items = [{"id": r.id, "created_at": iso(r.created_at), "position": r.position, "department": r.department,
+                  "n_suggestions": r.n_suggestions, "n_reviewed": int(r.n_reviewed), "status": r.status}
+                 for r in rows]
+        return items, total
+
+    # -- decisions -------------------------------------------------------------------------------
+
+    def record_decisions(self, set_id: str, reviewer: str, decisions: list[dict[str, Any]], *,
+                         idempotency_key: str | None = None) -> list[dict[str, Any]]:
+        reviewer = check_name(reviewer, "reviewer", max_chars=100)
+        if not isinstance(decisions, list) or not decisions:
+            raise InputError("decisions must be a non-empty list", code="no_decisions")
+        if len(decisions) > MAX_DECISIONS_PER_CALL:
+            raise InputError(f"at most {MAX_DECISIONS_PER_CALL} decisions per call", code="too_many_decisions")
+        items = [_normalise_decision(d) for d in decisions]
+        if idempotency_key is not None:
+            idempotency_key = check_name(idempotency_key, "idempotency_key", max_chars=200)
+        request_hash = hashlib.sha256(canonical_json({"set_id": set_id, "decisions": items}).encode()).hexdigest()
+        with self._write() as s:
+            if idempotency_key is not None:
+                prior = s.get(IdempotencyRow, (idempotency_key, reviewer))
+                if prior is not None:
+                    if prior.request_hash != request_hash:
+                        raise Conflict("this Idempotency-Key was already used with a different request",
+                                       code="idempotency_key_reused")
+                    return list(prior.response)  # a replay: answer as before, write nothing
+            parent = _get_set(s, set_id)
+            known = {sg["competency_id"] for sg in parent.payload["suggestions"]}
+            unknown = sorted({it["competency_id"] for it in items} - known)
+            if unknown:
+                raise InputError(f"not suggested in set {set_id}: {', '.join(unknown)}",
+                                 code="unknown_competency", detail={"competency_ids": unknown})
+            own_latest: dict[str, int] = {
+                competency_id: latest_id for competency_id, latest_id in s.execute(
+                    select(DecisionRow.competency_id, func.max(DecisionRow.id))
+                    .where(DecisionRow.set_id == set_id, DecisionRow.reviewer == reviewer)
+                    .group_by(DecisionRow.competency_id))
+            }
+            at = utcnow()
+            out = []
+            for it in items:
+                row = DecisionRow(set_id=set_id, reviewer=reviewer, at=at, idempotency_key=idempotency_key,
+                                  supersedes_id=own_latest.get(it["competency_id"]), **it)
+                s.add(row)
+                s.flush()
+                own_latest[row.competency_id] = row.id
+                stored = _decision_dict(row)
+                audit.append_event(s, reviewer, "decision", f"{set_id}/{row.competency_id}",
+                                   {k: v for k, v in stored.items() if k != "at"})
+                out.append(stored)
+            if idempotency_key is not None:
+                s.add(IdempotencyRow(key=idempotency_key, reviewer=reviewer, set_id=set_id,
+                                     request_hash=request_hash, response=out, created_at=at))
+        return out
+
+    def decision_history(self, set_id: str, competency_id: str | None = None) -> list[dict[str, Any]]:
+        """Every decision, superseded ones included, oldest first."""
+        with self._read() as s:
+            _get_set(s, set_id)
+            query = select(DecisionRow).where(DecisionRow.set_id == set_id)
+            if competency_id is not None:
+                query = query.where(DecisionRow.competency_id == competency_id)
+            return [_decision_dict(r) for r in s.scalars(query.order_by(DecisionRow.id))]
+
+    def position_mapping(self, position: str) -> list[dict[str, Any]]:
+        """The competencies reviewers have accepted (or modified) for a position.
+
+        Across every set saved for the position, the newest decision on each competency wins: a
+        later rejection removes a competency that an older set had accepted.
+        """
+        with self._read() as s:
+            sets = {r.id: r for r in s.scalars(select(SuggestionSetRow).where(SuggestionSetRow.position == position))}
+            current = _current_reviews(s, list(sets))
+        winners: dict[str, tuple[str, DecisionRow]] = {}
+        for set_id, by_competency in current.items():
+            for competency_id, row in by_competency.items():
+                held = winners.get(competency_id)
+                if held is None or row.id > held[1].id:
+                    winners[competency_id] = (set_id, row)
+        mapping = []
+        for competency_id, (set_id, row) in winners.items():
+            if row.action not in ("accept", "modify"):
+                continue
+            suggestion = next(sg for sg in sets[set_id].payload["suggestions"] if sg["competency_id"] == competency_id)
+            required = row.level if row.level is not None else suggestion.get("suggested_level")
+            mapping.append({**suggestion, "required_level": required, "review": _review_dict(row), "set_id": set_id})
+        mapping.sort(key=lambda m: (-float(m.get("score") or 0.0), str(m.get("name", "")), m["competency_id"]))
+        return mapping
+
+    # -- proposals -------------------------------------------------------------------------------
+
+    def create_proposal(self, set_id: str, *, activity_index: int, name: str, type: str,
+                        ask: dict[str, Any] | None, level: int | None, rationale: str | None,
+                        proposed_by: str) -> dict[str, Any]:
+        with self._write() as s:
+            return proposals.create_proposal(s, set_id, activity_index=activity_index, name=name, type=type,
+                                             ask=ask, level=level, rationale=rationale, proposed_by=proposed_by)
+
+    def get_proposal(self, proposal_id: str) -> dict[str, Any]:
+        with self._read() as s:
+            return proposals.get_proposal(s, proposal_id)
+
+    def list_proposals(self, status: str | None = None, limit: int = 50, offset: int = 0, *,
+                       set_id: str | None = None) -> tuple[list[dict[str, Any]], int]:
+        _check_page(limit, offset)
+        with self._read() as s:
+            return proposals.list_proposals(s, status=status, set_id=set_id, limit=limit, offset=offset)
+
+    def update_proposal(self, proposal_id: str, *, status: str, actor: str,
+                        comment: str | None = None) -> dict[str, Any]:
+        with self._write() as s:
+            return proposals.update_proposal(s, proposal_id, status=status, actor=actor, comment=comment)
+
+    # -- API keys --------------------------------------------------------------------------------
+
+    def create_key(self, name: str, role: str, *, actor: str = "cli") -> tuple[str, dict[str, Any]]:
+        with self._write() as s:
+            return keys.create_key(s, name, role, actor=actor)
+
+    def verify_key(self, plaintext: str) -> dict[str, Any] | None:
+        with self._read() as s:
+            return keys.verify_key(s, plaintext)
+
+    def revoke_key(self, name: str, *, actor: str = "cli") -> dict[str, Any]:
+        with self._write() as s:
+            return keys.revoke_key(s, name, actor=actor)
+
+    def list_keys(self) -> list[dict[str, Any]]:
+        with self._read() as s:
+            return keys.list_keys(s)
+
+    # -- audit -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def append_event(session: Session, actor: str, kind: str, subject: str, payload: dict[str, Any]) -> None:
+        """Append within the caller's transaction (for code that already holds a write session)."""
+        audit.append_event(session, actor, kind, subject, payload)
+
+    def record_event(self, actor: str, kind: str, subject: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Audit something that happened outside the store, e.g. 'dictionary.load'."""
+        actor = check_name(actor, "actor", max_chars=100)
+        kind = check_name(kind, "kind", max_chars=50)
+        subject = check_name(subject, "subject", max_chars=200)
+        with self._write() as s:
+            return audit.event_dict(audit.append_event(s, actor, kind, subject, payload))
+
+    def list_events(self, limit: int = 100, offset: int = 0,
+                    kind: str | None = None) -> tuple[list[dict[str, Any]], int]:
+        _check_page(limit, offset)
+        with self._read() as s:
+            return audit.list_events(s, limit=limit, offset=offset, kind=kind)
+
+    def verify_chain(self) -> dict[str, Any]:
+        with self._read() as s:
+            return audit.verify_chain(s)
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _get_set(session: Session, set_id: str) -> SuggestionSetRow:
+    row = session.get(SuggestionSetRow, set_id) if isinstance(set_id, str) else None
+    if row is None:
+        raise NotFound(f"no suggestion set {set_id!r}", code="suggestion_set_not_found")
+    return row
+
+
+def _current_reviews(session: Session, set_ids: list[str]) -> dict[str, dict[str, DecisionRow]]:
+    """{set_id: {competency_id: newest decision}} across all reviewers."""
+    current: dict[str, dict[str, DecisionRow]] = {}
+    if not set_ids:
+        return current
+    rows = session.scalars(select(DecisionRow).where(DecisionRow.set_id.in_(set_ids)).order_by(DecisionRow.id))
+    for row in rows:  # ascending id, so the last assignment is the newest decision
+        current.setdefault(row.set_id, {})[row.competency_id] = row
+    return current
+
+
+def _review_dict(row: DecisionRow | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"action": row.action, "level": row.level, "ask_tag": row.ask_tag, "reason_code": row.reason_code,
+            "comment": row.comment, "reviewer": row.reviewer, "at": iso(row.at)}
+
+
+def _decision_dict(row: DecisionRow) -> dict[str, Any]:
+    return {"id": row.id, "set_id": row.set_id, "competency_id": row.competency_id, "action": row.action,
+            "level": row.level, "ask_tag": row.ask_tag, "reason_code": row.reason_code, "comment": row.comment,
+            "reviewer": row.reviewer, "at": iso(row.at), "supersedes_id": row.supersedes_id,
+            "idempotency_key": row.idempotency_key}
+
+
+def _normalise_decision(raw: Any) -> dict[str, Any]:
+    """Validate one decision; the result has every key, so equal requests hash equally."""
+    if not isinstance(raw, dict):
+        raise InputError("each decision must be an object", code="invalid_decision")
+    extra = sorted(set(raw) - _DECISION_KEYS)
+    if extra:
+        # identity and timestamps come from the store, never from the caller (mass assignment)
+        raise InputError(f"unexpected fields in decision: {', '.join(extra)}", code="invalid_decision")
+    action = raw.get("action")
+    if action not in ACTIONS:
+        raise InputError(f"action must be one of {', '.join(ACTIONS)}", code="invalid_action")
+    ask_tag = raw.get("ask_tag")
+    if ask_tag is not None and ask_tag not in ASK_TAGS:
+        raise InputError(f"ask_tag must be one of {', '.join(ASK_TAGS)}", code="invalid_ask_tag")
+    item = {
+        "competency_id": check_name(raw.get("competency_id"), "competency_id", max_chars=_MAX_ID_CHARS),
+        "action": action,
+        "level": check_level(raw.get("level")),
+        "ask_tag": ask_tag,
+        "reason_code": check_text(raw.get("reason_code"), "reason_code", max_chars=100),
+        "comment": check_text(raw.get("comment"), "comment"),
+    }
+    if action == "modify" and item["level"] is None and ask_tag is None:
+        raise InputError("a 'modify' decision must change the level or the ASK tag", code="modify_needs_change")
+    return item
+
+
+def _optional_name(value: Any, field: str) -> str | None:
+    if value is None:
+        return None
+    return check_name(value, field) if str(value).strip() else None
+
+
+def _copy_payload(payload: Any) -> dict[str, Any]:
+    """A JSON-clean deep copy, so later changes to the caller's dict cannot reach the stored row."""
+    if not isinstance(payload, dict):
+        raise InputError("payload must be an object", code="invalid_payload")
+    try:
+        encoded = canonical_json(payload)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"payload is not JSON-serialisable: {exc}", code="invalid_payload") from exc
+    copied: dict[str, Any] = json.loads(encoded)
+    if _has_nul(copied):
+        raise InputError("payload contains a NUL character", code="invalid_payload")
+    return copied
+
+
+def _has_nul(value: Any) -> bool:
+    # PostgreSQL's JSONB refuses \u0000 while SQLite stores it; refuse it on both
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE or not isinstance(offset, int) or offset < 0:
+        raise InputError(f"limit must be 1..{MAX_PAGE} and offset >= 0", code="invalid_page")

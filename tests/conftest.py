@@ -1,0 +1,76 @@
+"""Shared fixtures. Fast tests use a seeded fake encoder and tiny files under tests/data; tests marked
+slow use the real bundled model, the real FAISS index and real databases."""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from suggest.settings import Settings
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CDE_EVAL_DATA_DIR", REPO.parent / "shared" / "data"))
+
+
+class FakeEncoder:
+    """Deterministic bag-of-words embedder: each word stem gets a seeded random direction, so texts that
+    share words are close. Good enough to test ranking logic without loading a model."""
+
+    model_id = "fake-bow"
+    dimension = 64
+
+    def __init__(self, seed: int = 7) -> None:
+        self.seed = seed
+
+    def _word(self, w: str) -> np.ndarray:
+        rng = np.random.default_rng(self.seed + zlib.crc32(w[:5].encode()))
+        return rng.standard_normal(self.dimension).astype(np.float32)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"[a-z]{3,}", t.lower()):
+                out[i] += self._word(w)
+            norm = np.linalg.norm(out[i])
+            out[i] = out[i] / norm if norm else out[i]
+        return out
+
+
+@pytest.fixture
+def fake_encoder() -> FakeEncoder:
+    return FakeEncoder()
+
+
+@pytest.fixture
+def tmp_settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", dictionary=DATA / "tiny_dictionary.yaml")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED.is_dir():
+        if os.environ.get("CDE_REQUIRE_SHARED_DATA") == "1":
+            pytest.fail(f"shared data not found at {SHARED}")
+        pytest.skip(f"shared data not found at {SHARED}; set CDE_EVAL_DATA_DIR")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory) -> Settings:
+    base = tmp_path_factory.mktemp("real")
+    cache = Path(os.environ.get("CDE_TEST_CACHE_DIR", base / "cache"))
+    return Settings(data_dir=base / "data", cache_dir=cache)
+
+
+@pytest.fixture(scope="session")
+def real_suggester(real_settings):
+    """The real bundled dictionary, model and FAISS index (built once per session)."""
+    from suggest.suggester import Suggester
+
+    return Suggester.from_settings(real_settings)
