@@ -31,17 +31,33 @@ class Row:
     text: str
 
 
-def facet_rows(entries: tuple[Competency, ...] | list[Competency]) -> list[Row]:
+@dataclass(frozen=True)
+class FacetConfig:
+    """How the name row is written. Our dictionary gains from theme and description; for a label-only
+    taxonomy such as ESCO the bare label embeds better (scouting.md, rows 0 vs 2)."""
+
+    theme: bool = True
+    description: bool = True
+
+    @property
+    def tag(self) -> str:
+        return f"t{int(self.theme)}d{int(self.description)}"
+
+
+def facet_rows(entries: tuple[Competency, ...] | list[Competency], config: FacetConfig = FacetConfig()) -> list[Row]:
     rows: list[Row] = []
     for ci, e in enumerate(entries):
-        head = f"{e.name}: {e.description}" if e.description else e.name
-        if e.theme and e.theme != e.name:
+        head = f"{e.name}: {e.description}" if e.description and config.description else e.name
+        if config.theme and e.theme and e.theme != e.name:
             head = f"{e.theme} - {head}"
+        seen = {head.lower()}
         rows.append(Row(ci, "name", head))
-        for kind in ASK_KINDS:
-            rows.extend(Row(ci, kind, t) for t in getattr(e.ask, kind))
-        rows.extend(Row(ci, "example", t) for t in e.examples)
-        rows.extend(Row(ci, "alias", t) for t in e.aliases)
+        facets = [(k, t) for k in ASK_KINDS for t in getattr(e.ask, k)]
+        facets += [("example", t) for t in e.examples] + [("alias", t) for t in e.aliases]
+        for kind, text in facets:
+            if text.lower() not in seen:  # a repeated text adds cost, not evidence
+                seen.add(text.lower())
+                rows.append(Row(ci, kind, text))
     return rows
 
 
@@ -69,8 +85,8 @@ class FacetIndex:
         return scores, ids
 
 
-def cache_key(dictionary: Dictionary, model_id: str, model_hash: str = "") -> str:
-    blob = "|".join([FACET_SCHEMA, dictionary.fingerprint, model_id, model_hash])
+def cache_key(dictionary: Dictionary, model_id: str, model_hash: str = "", config: FacetConfig = FacetConfig()) -> str:
+    blob = "|".join([FACET_SCHEMA, config.tag, dictionary.fingerprint, model_id, model_hash])
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -86,10 +102,10 @@ def _atomic_write(path: Path, write) -> None:
 
 
 def build_or_load(dictionary: Dictionary, encoder: Encoder, cache_dir: Path, *, rebuild: bool = False,
-                  model_hash: str = "") -> FacetIndex:
-    """Load the index for (dictionary, model) from the cache, or embed and save it."""
-    rows = facet_rows(dictionary.entries)
-    key = cache_key(dictionary, encoder.model_id, model_hash)
+                  model_hash: str = "", config: FacetConfig = FacetConfig()) -> FacetIndex:
+    """Load the index for (dictionary, model, facet config) from the cache, or embed and save it."""
+    rows = facet_rows(dictionary.entries, config)
+    key = cache_key(dictionary, encoder.model_id, model_hash, config)
     folder = cache_dir / "index" / key
     if not rebuild and (folder / "meta.json").is_file():
         try:

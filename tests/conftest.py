@@ -74,3 +74,33 @@ def real_suggester(real_settings):
     from suggest.suggester import Suggester
 
     return Suggester.from_settings(real_settings)
+
+
+PG_URL = os.environ.get("CDE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_schema_url() -> str:
+    """A fresh schema per test, so PostgreSQL tests never see each other's rows."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(PG_URL)
+        schema = "t_" + uuid.uuid4().hex[:12]
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        engine.dispose()
+    except Exception as exc:  # no server here
+        if os.environ.get("CDE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required (CDE_REQUIRE_POSTGRES=1) but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {exc}")
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'cde.db'}"
+    return _postgres_schema_url()

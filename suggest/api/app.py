@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from .. import __version__
 from ..settings import Settings
 from .errors import install_error_handlers
+from .extract import router as extract_router
 from .limits import BodyLimitMiddleware
 from .routes import router
 from .services import Services
@@ -31,9 +32,11 @@ def create_app(settings: Settings | None = None, *, suggester=None, store=None, 
     app = FastAPI(title="C-DE competency suggestion service", version=__version__, lifespan=lifespan,
                   description="Suggests Karmayogi competencies for job descriptions; reviewers decide.")
     app.state.services = services
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       overrides={"/v1/extract": settings.max_upload_bytes + 64 * 1024})
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(extract_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict:

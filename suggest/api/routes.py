@@ -28,7 +28,7 @@ def _services(request: Request):
 
 def _page(request: Request, limit: int | None, offset: int) -> tuple[int, int]:
     s = _services(request).settings
-    limit = s.default_page_size if limit is None else limit
+    limit = min(s.default_page_size, s.max_page_size) if limit is None else limit
     if not 1 <= limit <= s.max_page_size or offset < 0:
         raise InputError(f"limit must be 1..{s.max_page_size} and offset >= 0", code="page_out_of_range",
                          detail={"max_page_size": s.max_page_size})

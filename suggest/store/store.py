@@ -114,8 +114,10 @@ class Store:
             current = _current_reviews(s, [set_id]).get(set_id, {})
         out: dict[str, Any] = {
             "id": row.id, "created_at": iso(row.created_at), "created_by": row.created_by,
-            "position": row.position, "department": row.department, "text": row.text, **row.payload,
+            "position": row.position, "department": row.department, "text": row.text,
         }
+        # the stored columns win over same-named payload keys: they are what the store vouches for
+        out.update({k: v for k, v in row.payload.items() if k not in out})
         out["suggestions"] = [
             {**sg, "review": _review_dict(current.get(sg["competency_id"]))} for sg in row.payload["suggestions"]
         ]

@@ -1,0 +1,50 @@
+"""Public benchmarks through the same Suggester: ESCO (TECH/HOUSE/TECHWOLF), O*NET, and our gold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..settings import Settings
+from ..suggester import Suggester
+from . import runner
+from .benchmarks import Benchmark, load_benchmark
+
+GOLD_PATH = Path(__file__).resolve().parents[2] / "eval" / "gold" / "activities.jsonl"
+GOLD_SPLITS = {"validation": "dev", "dev": "dev", "test": "test", "all": None}
+# Chosen on TECH/HOUSE validation in the scouting run: bare labels embed better than label+description
+# for ESCO and O*NET, and alias rows help only with a small penalty.
+TAXONOMY_SETTINGS = {"facet_theme": False, "facet_description": False, "alias_penalty": 0.10}
+
+
+def benchmark_settings(settings: Settings, name: str) -> Settings:
+    if name == "gold":
+        return settings
+    return settings.model_copy(update=TAXONOMY_SETTINGS)
+
+
+def load(settings: Settings, name: str, split: str, suggester: Suggester | None = None) -> Benchmark:
+    if name == "gold":
+        from ..dictionary import load_dictionary
+
+        dictionary = suggester.dictionary if suggester else load_dictionary(settings.dictionary)
+        return load_benchmark("gold", GOLD_SPLITS.get(split, split), settings.eval_data_dir,
+                              gold_path=GOLD_PATH, dictionary=dictionary)
+    return load_benchmark(name, split, settings.eval_data_dir)
+
+
+def suggester_for(settings: Settings, bench: Benchmark) -> Suggester:
+    return Suggester.from_settings(benchmark_settings(settings, bench.name.split("-")[0]),
+                                   dictionary=bench.dictionary)
+
+
+def evaluate_benchmark(settings: Settings, name: str, split: str, method: str,
+                       suggester: Suggester | None = None) -> dict:
+    bench = load(settings, name, split)
+    suggester = suggester or suggester_for(settings, bench)
+    if name == "gold" and method == "hybrid":
+        result = runner.score(runner.suggest_queries(suggester, bench.queries))
+    else:
+        result = runner.score(runner.rank_queries(suggester, bench.queries, method))
+    result.update(benchmark=name, split=split, method=method, dictionary=bench.dictionary.info.model_dump(),
+                  model=suggester.encoder.model_id)
+    return result

@@ -1,0 +1,432 @@
+"""The reviewer's web page, end to end: the real app (real model, index and SQLite store) served by uvicorn on
+loopback, driven by Debian's Chromium through Playwright. Every request that is not to that server is
+blocked and recorded, and the test fails if there was any (no CDN, no fonts, no telemetry)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests._pdfgen import minimal_pdf
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = "/usr/bin/chromium"
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+SAMPLE = REPO / "eval" / "samples" / "section_officer_budget.txt"
+DEV_KEY = "test-dev-key"
+POSITION = "Section Officer (Budget)"
+READY_TIMEOUT = float(os.environ.get("CDE_TEST_READY_TIMEOUT", "600"))
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CDE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{CHROMIUM} not found and CDE_REQUIRE_BROWSER=1 (apt-get install chromium)",
+                    pytrace=False)
+    pytest.skip(f"{CHROMIUM} not found; install Debian's chromium or set CDE_REQUIRE_BROWSER=1 to fail",
+                allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+# -- the server ------------------------------------------------------------------------------------
+
+
+class LiveServer:
+    def __init__(self, tmp: Path) -> None:
+        import uvicorn
+
+        from suggest.api.app import create_app
+        from suggest.api.extract import router as extract_router
+        from suggest.settings import Settings
+
+        cache = os.environ.get("CDE_CACHE_DIR") or os.environ.get("CDE_TEST_CACHE_DIR")
+        extra = {"cache_dir": Path(cache)} if cache else {}
+        self.settings = Settings(data_dir=tmp / "data", dev_key=DEV_KEY, **extra)
+        self.app = create_app(self.settings)
+        if not any(getattr(r, "path", None) == "/v1/extract" for r in self.app.routes):
+            self.app.include_router(extract_router)  # until app.py includes it
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.host = f"127.0.0.1:{self.port}"
+        self.base = f"http://{self.host}"
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + READY_TIMEOUT
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if not self.thread.is_alive():
+                raise RuntimeError("the server thread exited early")
+            try:
+                with urllib.request.urlopen(self.base + "/readyz", timeout=5) as res:
+                    if res.status == 200:
+                        return
+            except urllib.error.HTTPError as exc:
+                last = exc.read().decode("utf-8", "replace")
+            except OSError as exc:
+                last = str(exc)
+            time.sleep(0.5)
+        self.stop()
+        pytest.fail(f"/readyz not 200 after {READY_TIMEOUT:.0f}s: {last}")
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    live = LiveServer(tmp_path_factory.mktemp("web"))
+    live.start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+class Page:
+    """A page whose every request off the server is aborted and recorded."""
+
+    def __init__(self, browser, server: LiveServer) -> None:
+        self.server = server
+        self.foreign: list[str] = []
+        self.requests: list[tuple[str, str, str | None]] = []
+        self.context = browser.new_context(accept_downloads=True, viewport={"width": 1440, "height": 1000})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("request", self._seen)
+        self.page.set_default_timeout(30_000)
+
+    def _local(self, url: str) -> bool:
+        if url.startswith(("data:", "about:")):
+            return True
+        if url.startswith("blob:"):
+            url = url[len("blob:"):]
+        parts = urlsplit(url)
+        return parts.scheme == "http" and parts.netloc == self.server.host
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if self._local(url):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def _seen(self, request) -> None:
+        self.requests.append((request.method, request.url, request.post_data if request.method == "POST" else None))
+        if not self._local(request.url) and request.url not in self.foreign:
+            self.foreign.append(request.url)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def web(browser, server):
+    page = Page(browser, server)
+    yield page
+    page.close()
+    assert page.foreign == [], f"requests to other hosts were attempted: {page.foreign}"
+
+
+def _watch_busy(page) -> None:
+    page.evaluate("""() => {
+        window.__busy = [];
+        const rec = () => window.__busy.push({spinner: !document.getElementById('spinner').hidden,
+            text: document.getElementById('status-text').textContent,
+            ariaBusy: document.getElementById('main').getAttribute('aria-busy')});
+        new MutationObserver(rec).observe(document.getElementById('status'),
+            {subtree: true, childList: true, attributes: true, characterData: true});
+    }""")
+
+
+def _card(page, cid: str):
+    return page.locator(f'article.card[data-competency-id="{cid}"]')
+
+
+# -- the flow --------------------------------------------------------------------------------------
+
+
+def test_suggest_review_propose_reload_export(web, server, artifacts):
+    page = web.page
+    page.goto(server.base + "/")
+    assert page.title() == "Competency suggestions"
+    assert page.locator("h1").inner_text() == "Competency suggestions"
+    # every visible form control has a label
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length)).map(el => el.id || el.name)""")
+    assert unlabelled == []
+
+    # no key: a plain-words alert, not a crash
+    page.fill("#jd-text", SAMPLE.read_text(encoding="utf-8"))
+    page.click("#suggest-btn")
+    alert = page.get_by_role("alert")
+    sync_api.expect(alert).to_contain_text("Enter your API key")
+
+    page.fill("#api-key", DEV_KEY)
+    page.fill("#position", POSITION)
+    page.fill("#department", "Ministry of Jal Shakti")
+    _watch_busy(page)
+    page.click("#suggest-btn")
+    cards = page.locator("article.card")
+    sync_api.expect(cards.first).to_be_visible(timeout=120_000)
+    sync_api.expect(page.locator("#alert")).to_be_empty()
+    busy = page.evaluate("window.__busy")
+    assert any(b["spinner"] and "Finding competencies" in b["text"] and b["ariaBusy"] == "true" for b in busy), busy
+    sync_api.expect(page.locator("#spinner")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('cde.apiKey')") == DEV_KEY
+
+    set_id = page.evaluate("location.hash").removeprefix("#set=")
+    assert set_id
+    api_set = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{server.base}/v1/suggestions/{set_id}", headers={"Authorization": f"Bearer {DEV_KEY}"})).read())
+    suggestions = api_set["suggestions"]
+    assert cards.count() == len(suggestions) >= 3
+    headings = page.locator("#groups h4").all_inner_texts()
+    assert [h.split(" (")[0] for h in headings] == ["Behavioural", "Functional", "Domain"]
+    # the JD is rendered with one underlined span per activity
+    assert page.locator("#jd-view .act").count() >= len(api_set["activities"])
+    assert page.locator("#jd-view").inner_text().strip() == api_set["text"].strip()
+
+    first, second, third = suggestions[0], suggestions[1], suggestions[2]
+    c1 = _card(page, first["competency_id"])
+    sync_api.expect(c1.locator(".card-title")).to_contain_text(first["name"])
+    sync_api.expect(c1.locator(".cid")).to_have_text(first["competency_id"])
+    sync_api.expect(c1.locator(".score")).to_have_text(f"{first['score']:.2f}")
+    sync_api.expect(c1.locator(".level")).to_have_text(str(first["suggested_level"]))
+    for tag in first["ask_tags"]:
+        sync_api.expect(c1.locator(f".badge-{tag}")).to_be_visible()
+    sync_api.expect(c1.locator(".matched")).to_contain_text(first["matched_text"])
+    sync_api.expect(c1.locator(".review-state")).to_have_text("Not reviewed yet.")
+
+    # hover highlights the evidence spans, leaving removes it; focus does the same
+    hl = page.locator("#jd-view .evidence-hl")
+    assert hl.count() == 0
+    c1.hover()
+    sync_api.expect(hl.first).to_be_visible()
+    highlighted = "".join(hl.all_inner_texts())
+    assert first["evidence"][0]["text"] in highlighted
+    page.screenshot(path=str(artifacts / "web-hover.png"))
+    page.mouse.move(0, 0)
+    sync_api.expect(hl).to_have_count(0)
+    c2 = _card(page, second["competency_id"])
+    c2.locator("input.select-box").focus()
+    sync_api.expect(hl.first).to_be_visible()
+    assert second["evidence"][0]["text"] in "".join(hl.all_inner_texts())
+    page.locator("#api-key").focus()
+    sync_api.expect(hl).to_have_count(0)
+
+    # bulk: two accepted in one request
+    c1.locator("input.select-box").check()
+    c2.locator("input.select-box").check()
+    sync_api.expect(page.locator("#accept-selected")).to_have_text("Accept selected (2)")
+    before = len(web.requests)
+    page.click("#accept-selected")
+    sync_api.expect(c1.locator(".review-state")).to_contain_text("Accepted")
+    sync_api.expect(c2.locator(".review-state")).to_contain_text("Accepted")
+    posts = [r for r in web.requests[before:] if r[0] == "POST" and r[1].endswith("/decisions")]
+    assert len(posts) == 1 and len(json.loads(posts[0][2])["decisions"]) == 2
+
+    # the third: accepted with its own button, then rejected with a reason (the later decision wins)
+    c3 = _card(page, third["competency_id"])
+    c3.get_by_role("button", name="Accept").click()
+    sync_api.expect(c3.locator(".review-state")).to_contain_text("Accepted")
+    c3.get_by_label("Reason").select_option("not_relevant")
+    c3.get_by_label("Comment").fill("No such work in this post")
+    c3.get_by_role("button", name="Reject").click()
+    sync_api.expect(c3.locator(".review-state")).to_contain_text("Rejected")
+    sync_api.expect(c3.locator(".review-state")).to_contain_text("not relevant")
+    sync_api.expect(page.locator("#alert")).to_be_empty()
+
+    # the fourth, by keyboard only: modify the level (Enter on the button), then reject (Space)
+    fourth = suggestions[3]
+    c4 = _card(page, fourth["competency_id"])
+    new_level = 1 if fourth["suggested_level"] != 1 else 2
+    c4.get_by_label("Level (for Modify)").focus()
+    page.keyboard.press("Home")
+    for _ in range(new_level - 1):
+        page.keyboard.press("ArrowDown")
+    assert c4.get_by_label("Level (for Modify)").input_value() == str(new_level)
+    c4.get_by_role("button", name="Modify level").focus()
+    page.keyboard.press("Enter")
+    sync_api.expect(c4.locator(".review-state")).to_contain_text(f"Modified at level {new_level}")
+    c4.get_by_role("button", name="Reject").focus()
+    page.keyboard.press("Space")
+    sync_api.expect(c4.locator(".review-state")).to_contain_text("Rejected")
+    sync_api.expect(page.locator("#set-meta")).to_contain_text("4 of")
+
+    # propose a new competency: from the unmatched list when there is one, else from any activity
+    unmatched = page.locator("#unmatched-list li.activity")
+    item = unmatched.first if unmatched.count() else page.locator("#activity-list li.activity").first
+    item.locator("summary").click()
+    form = item.locator("form.proposal-form")
+    form.get_by_label("Name of the new competency").fill("Grants-in-aid utilisation tracking")
+    form.get_by_label("Type").select_option("Domain")
+    form.get_by_label("Level").select_option("3")
+    form.get_by_label("Knowledge statements (one per line)").fill("GFR rules on grants-in-aid\nUC formats")
+    form.get_by_label("Skill statements (one per line)").fill("Track pending utilisation certificates")
+    form.get_by_label("Rationale").fill("No dictionary entry covers UC follow-up")
+    form.get_by_role("button", name="Propose").click()
+    sync_api.expect(form.locator(".proposal-result")).to_contain_text("Proposed")
+    proposals = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{server.base}/v1/proposals", headers={"Authorization": f"Bearer {DEV_KEY}"})).read())
+    assert any(p["name"] == "Grants-in-aid utilisation tracking" and p["set_id"] == set_id
+               for p in proposals["items"])
+
+    # a screenshot of the suggestions view, with a card's evidence highlighted
+    page.locator("#results").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('h-results').scrollIntoView()")
+    c1.hover()
+    page.screenshot(path=str(artifacts / "web-suggestions.png"))
+    (REPO / "docs").mkdir(exist_ok=True)
+    shutil.copyfile(artifacts / "web-suggestions.png", REPO / "docs" / "screenshot.png")
+
+    # reload: the set comes back from the hash, with its reviews
+    page.reload()
+    sync_api.expect(page.locator("article.card").first).to_be_visible(timeout=60_000)
+    assert page.input_value("#api-key") == DEV_KEY
+    sync_api.expect(c1.locator(".review-state")).to_contain_text("Accepted")
+    sync_api.expect(c2.locator(".review-state")).to_contain_text("Accepted")
+    sync_api.expect(c3.locator(".review-state")).to_contain_text("Rejected")
+    sync_api.expect(c3.locator(".review-state")).to_contain_text("not relevant")
+    assert c1.get_attribute("data-review") == "accept" and c3.get_attribute("data-review") == "reject"
+    page.screenshot(path=str(artifacts / "web-reloaded.png"), full_page=True)
+
+    # the position view, and its exports
+    assert page.input_value("#position-name") == POSITION
+    page.click("#load-position")
+    rows = page.locator("#position-view tbody tr")
+    sync_api.expect(rows).to_have_count(2)
+    shown = {rows.nth(i).get_attribute("data-competency-id") for i in range(2)}
+    accepted = {first["competency_id"], second["competency_id"]}
+    assert shown == accepted
+    with page.expect_download() as dl:
+        page.click("#export-json")
+    download = dl.value
+    assert download.suggested_filename.endswith(".json")
+    download.save_as(artifacts / download.suggested_filename)
+    exported = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    assert exported["position"] == POSITION
+    assert {c["competencySubThemeRefId"] for c in exported["competencies_v6"]} == accepted
+    with page.expect_download() as dl:
+        page.click("#export-csv")
+    csv_text = Path(dl.value.path()).read_text(encoding="utf-8")
+    assert csv_text.startswith("competency_id,") and all(cid in csv_text for cid in accepted)
+    assert third["competency_id"] not in csv_text
+    page.locator("#h-position").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "web-position.png"))
+    sync_api.expect(page.locator("#alert")).to_be_empty()
+
+
+# -- uploads ---------------------------------------------------------------------------------------
+
+
+def _docx_bytes() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Key responsibilities of the Under Secretary:")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Duty"
+    table.cell(0, 1).text = "Frequency"
+    table.cell(1, 0).text = "Put up draft replies to Parliament Questions"
+    table.cell(1, 1).text = "Every session"
+    document.add_paragraph("Supervise the Section and dispose of RTI applications.")
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def test_upload_docx_and_pdf(web, server, artifacts, tmp_path):
+    from pypdf import PdfReader
+
+    page = web.page
+    docx_path = tmp_path / "jd.docx"
+    docx_path.write_bytes(_docx_bytes())
+    pdf_lines = ["Prepare the Budget Estimates for the Division.",
+                 "Reconcile releases in PFMS with sanction orders (monthly)."]
+    pdf_path = tmp_path / "jd.pdf"
+    pdf_path.write_bytes(minimal_pdf(pdf_lines))
+    reader = PdfReader(str(pdf_path), strict=True)
+    assert all(line in reader.pages[0].extract_text() for line in pdf_lines)
+
+    page.goto(server.base + "/")
+    alert = page.get_by_role("alert")
+    textarea = page.locator("#jd-text")
+
+    # keyboard: the skip link comes first, shows a focus outline, and moves focus to <main>
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "api-key"
+
+    # a wrong key is refused in plain words
+    page.fill("#api-key", "not-a-key")
+    page.set_input_files("#jd-file", str(docx_path))
+    sync_api.expect(alert).to_contain_text("API key was not accepted")
+    assert textarea.input_value() == ""
+
+    page.fill("#api-key", DEV_KEY)
+    page.set_input_files("#jd-file", str(docx_path))
+    sync_api.expect(textarea).to_have_value(
+        "Key responsibilities of the Under Secretary:\nDuty\nFrequency\n"
+        "Put up draft replies to Parliament Questions\nEvery session\n"
+        "Supervise the Section and dispose of RTI applications.")
+    sync_api.expect(page.locator("#status-text")).to_contain_text("jd.docx")
+    sync_api.expect(page.locator("#alert")).to_be_empty()
+
+    page.set_input_files("#jd-file", str(pdf_path))
+    sync_api.expect(textarea).to_have_value(re.compile(re.escape(pdf_lines[0])))
+    value = textarea.input_value()
+    assert all(line in value for line in pdf_lines) and "Under Secretary" not in value
+    page.screenshot(path=str(artifacts / "web-upload.png"))
+
+    # an unsupported type and an image-only PDF get their own messages
+    exe = tmp_path / "tool.exe"
+    exe.write_bytes(b"MZ\x90\x00")
+    page.set_input_files("#jd-file", str(exe))
+    sync_api.expect(alert).to_contain_text("not supported")
+    sync_api.expect(alert).to_contain_text("unsupported_file")
+    blank = tmp_path / "scan.pdf"
+    blank.write_bytes(minimal_pdf([]))
+    assert PdfReader(str(blank), strict=True).pages[0].extract_text().strip() == ""
+    page.set_input_files("#jd-file", str(blank))
+    sync_api.expect(alert).to_contain_text("scanned image")
+    assert all(line in textarea.input_value() for line in pdf_lines)  # the earlier text is kept
+    page.screenshot(path=str(artifacts / "web-upload-error.png"))
