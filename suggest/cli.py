@@ -238,3 +238,4 @@ def dictionary_schema() -> None:
 
 from . import cli_more  # noqa: E402,F401  (registers eval, bench, serve, keys, audit)
 from . import cli_ops  # noqa: E402,F401
+from . import cli_roles  # noqa: E402,F401  (registers roles and gap)

@@ -98,7 +98,7 @@ def test_dictionary_show_json_is_an_array():
 @pytest.mark.parametrize("command", [
     [], ["suggest"], ["batch"], ["index"], ["index", "build"], ["dictionary"], ["dictionary", "validate"],
     ["dictionary", "show"], ["dictionary", "schema"], ["eval"], ["bench"], ["serve"], ["keys"],
-    ["keys", "create"], ["keys", "revoke"], ["keys", "list"], ["audit"], ["audit", "verify"],
+    ["keys", "create"], ["keys", "revoke"], ["keys", "list"], ["audit"], ["audit", "verify"], ["roles"], ["gap"],
 ])
 def test_help_works_everywhere(command):
     result = run(command + ["--help"])
