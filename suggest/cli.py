@@ -178,7 +178,8 @@ def index_build(dictionary: DictOpt = None,
     with friendly_errors():
         settings = make_settings(dictionary)
         d = load_dictionary(settings.dictionary)
-        enc = load_encoder(settings.model_id, threads=settings.torch_threads)
+        enc = load_encoder(settings.model_id, threads=settings.torch_threads, runtime=settings.runtime,
+                           cache_dir=settings.resolved_cache_dir)
         idx = build_or_load(d, enc, settings.resolved_cache_dir, rebuild=rebuild)
         out.print(f"index {idx.key}: {len(idx.rows)} facet rows for {len(d)} competencies "
                   f"({'built' if idx.built else 'reused'}) in {settings.resolved_cache_dir}")

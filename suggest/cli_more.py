@@ -106,7 +106,7 @@ def bench(
                 raise InputError(f"benchmark input not found: {p}", code="file_not_found")
         lines = [s.strip() for s in sent_path.read_text(encoding="utf-8").splitlines() if s.strip()]
         with err.status("benchmarking…"):
-            result = run_bench(settings, lines, jd_path.read_text(encoding="utf-8"))
+            result = run_bench(settings, lines, jd_path)
         if as_json:
             print(json.dumps(result, indent=2))
         else:

@@ -123,5 +123,16 @@ class SentenceTransformerEncoder:
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
 
-def load_encoder(model_id: str, *, threads: int = 2, batch_size: int = 64) -> Encoder:
-    return SentenceTransformerEncoder(get_spec(model_id), threads=threads, batch_size=batch_size)
+def load_encoder(model_id: str, *, threads: int = 2, batch_size: int = 64, runtime: str = "torch",
+                 cache_dir: Path | None = None) -> Encoder:
+    """`torch` runs sentence-transformers; `onnx` runs a verified fp32 export with onnxruntime (faster start)."""
+    spec = get_spec(model_id)
+    if runtime == "onnx":
+        if importlib.util.find_spec("onnxruntime") is None:
+            raise ModelError("the onnx runtime needs onnxruntime; run: pip install onnxruntime==1.32.0 "
+                             "or set CDE_RUNTIME=torch", code="runtime_missing")
+        from .encode_onnx import load_onnx_encoder
+
+        return load_onnx_encoder(spec, cache_dir or Path.home() / ".cache" / "cde-suggest",
+                                 threads=threads, batch_size=batch_size)
+    return SentenceTransformerEncoder(spec, threads=threads, batch_size=batch_size)

@@ -42,6 +42,7 @@ _ROLE_HEADING = re.compile(r"^(role|area|part|section|function)\s*[\w.]{0,4}\s*[
 _PAY = re.compile(r"\b(pay (level|scale|matrix|band)|level[- ]\d{1,2}\b|rs\.?\s?\d|₹|grade pay)", re.IGNORECASE)
 _DUTY_SPLIT = re.compile(r"(?:\s*;\s*(?:and\s+)?|,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)(?=([A-Za-z-]+)\s+\S)")
 _TRIM = " \t,;:.-\u2013\u2014"
+_MAYBE_SENTENCES = re.compile(r"[.!?][\"')\]]?\s+\S")
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def segment(text: str, *, max_activities: int | None = None) -> list[Activity]:
     """Split a JD into activities. Offsets index into `text`: text[a.start:a.end] == a.text."""
     out: list[Activity] = []
     section: str | None = None
-    nlp = _sentencizer()
+    nlp = None
     for line in _LINE.finditer(text):
         raw = line.group(0)
         marker = _MARKER.match(raw)
@@ -162,9 +163,15 @@ def segment(text: str, *, max_activities: int | None = None) -> list[Activity]:
         if label and _HEADING_WORDS.match(body):
             body_start += label.end()
             body = text[body_start:line.end()]
-        for sent in nlp(body).sents:
-            s_start = body_start + sent.start_char
-            for a, b in _split_duties(sent.text, s_start):
+        # most lines hold one sentence; spaCy is asked only where a line may hold several
+        if _MAYBE_SENTENCES.search(body):
+            nlp = nlp or _sentencizer()
+            sentences = [(s.start_char, s.text) for s in nlp(body).sents]
+        else:
+            sentences = [(0, body)]
+        for offset, sent_text in sentences:
+            s_start = body_start + offset
+            for a, b in _split_duties(sent_text, s_start):
                 a, b = _trimmed(text, a, b)
                 if len(_words(text[a:b])) < 2:
                     continue

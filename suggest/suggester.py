@@ -65,7 +65,8 @@ class Suggester:
         settings = settings or Settings()
         dictionary = dictionary or load_dictionary(settings.dictionary)
         encoder = encoder or load_encoder(settings.model_id, threads=settings.torch_threads,
-                                          batch_size=settings.encode_batch_size)
+                                          batch_size=settings.encode_batch_size, runtime=settings.runtime,
+                                          cache_dir=Path(settings.resolved_cache_dir))
         config = FacetConfig(theme=settings.facet_theme, description=settings.facet_description)
         index = build_or_load(dictionary, encoder, Path(settings.resolved_cache_dir), rebuild=rebuild, config=config)
         return cls(settings, dictionary, encoder, index)

@@ -4,7 +4,7 @@ activity lines) and seniority cues (to nudge the suggested proficiency level).""
 from __future__ import annotations
 
 DUTY_VERBS = frozenset("""
-accept achieve account acknowledge act adapt address adjudicate administer advise advocate allocate analyse analyze
+accept achieve acknowledge act adapt address adjudicate administer advise advocate allocate analyse analyze
 anticipate appraise apply appoint approve arrange ascertain assess assign assist attend audit authorise authorize
 balance brief build calculate carry certify chair check circulate clarify classify coach collaborate collate collect
 communicate compile complete comply compute conceptualise conceptualize conduct consolidate consult contribute control

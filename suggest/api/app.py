@@ -12,6 +12,7 @@ from ..settings import Settings
 from .errors import install_error_handlers
 from .extract import router as extract_router
 from .limits import BodyLimitMiddleware
+from .positions import router as positions_router
 from .routes import router
 from .services import Services
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, *, suggester=None, store=None, 
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(extract_router)
+    app.include_router(positions_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict:

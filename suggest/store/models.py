@@ -207,3 +207,75 @@ class IdempotencyRow(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     response: Mapped[Any] = mapped_column(JsonType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# -- positions with roles (migration 0002) ----------------------------------------------------------
+
+POSITION_OPS = ("create", "rename", "merge", "split", "move", "rerun")
+
+
+class PositionRow(Base):
+    """A position and its current roles; every change is also kept in ``position_revisions``."""
+
+    __tablename__ = "positions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    department: Mapped[str] = mapped_column(String(300), index=True)
+    ministry: Mapped[str | None] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    dictionary_name: Mapped[str] = mapped_column(String(200))
+    dictionary_version: Mapped[str] = mapped_column(String(100))
+    dictionary_fingerprint: Mapped[str] = mapped_column(String(128))
+    model_id: Mapped[str] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+class PositionRevisionRow(Base):
+    """Append-only (triggers): the payload after each change, so any earlier state can be shown again."""
+
+    __tablename__ = "position_revisions"
+    __table_args__ = (
+        CheckConstraint(_in("op", POSITION_OPS), name="op"),
+        Index("uq_position_revisions_position_id_revision", "position_id", "revision", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    position_id: Mapped[str] = mapped_column(ForeignKey("positions.id"))
+    revision: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(100))
+    op: Mapped[str] = mapped_column(String(10))
+    detail: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonType)
+
+
+class PositionDecisionRow(Base):
+    """Append-only, keyed by (position, competency) rather than by role, so a decision outlives role edits."""
+
+    __tablename__ = "position_decisions"
+    __table_args__ = (
+        CheckConstraint(_in("action", ACTIONS), name="action"),
+        CheckConstraint("level IS NULL OR (level BETWEEN 1 AND 5)", name="level"),
+        CheckConstraint(f"ask_tag IS NULL OR {_in('ask_tag', ASK_TAGS)}", name="ask_tag"),
+        Index("ix_position_decisions_position_id_competency_id", "position_id", "competency_id"),
+        Index("ix_position_decisions_idempotency_key_reviewer", "idempotency_key", "reviewer"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    position_id: Mapped[str] = mapped_column(ForeignKey("positions.id"))
+    competency_id: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(10))
+    level: Mapped[int | None] = mapped_column(Integer)
+    ask_tag: Mapped[str | None] = mapped_column(String(10))
+    reason_code: Mapped[str | None] = mapped_column(String(100))
+    comment: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("position_decisions.id"))
+    # the idempotency record lives on the decision rows themselves: a replay finds them by key
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    request_hash: Mapped[str | None] = mapped_column(String(64))

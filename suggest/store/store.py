@@ -12,7 +12,8 @@ import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,16 +24,10 @@ from . import audit, keys, proposals
 from ._checks import check_level, check_name, check_text
 from .audit import canonical_json
 from .db import make_engine, migrate, writer
-from .models import (
-    ACTIONS,
-    ASK_TAGS,
-    DecisionRow,
-    IdempotencyRow,
-    SuggestionSetRow,
-    iso,
-    new_id,
-    utcnow,
-)
+from .models import ACTIONS, ASK_TAGS, DecisionRow, IdempotencyRow, SuggestionSetRow, iso, new_id, utcnow
+
+if TYPE_CHECKING:
+    from .positions import PositionStore
 
 SET_STATUSES = ("open", "in_review", "reviewed")
 # Pages above this are refused: an unbounded limit is an easy way to exhaust memory (OWASP API4).
@@ -59,6 +54,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @cached_property
+    def positions(self) -> PositionStore:
+        from .positions import PositionStore  # it imports this module: a top-level import would be circular
+        return PositionStore(self.engine)
 
     @contextmanager
     def _write(self) -> Iterator[Session]:

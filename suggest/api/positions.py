@@ -1,0 +1,209 @@
+"""Positions with roles under /v1/positions: create from a JD, edit roles, decide, export, rerun, gap.
+
+Handlers stay thin: role editing is in `suggest.position_ops` (pure), persistence in
+`suggest.store.positions`. Viewers may create and read (like suggestions); reviewers edit and decide.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import PlainTextResponse
+
+from .. import formats, gap, position_ops
+from ..errors import Conflict, InputError
+from .auth import Principal, require
+from .models import DecisionsRequest
+from .position_models import EditIn, GapIn, PositionIn
+
+router = APIRouter(prefix="/v1/positions", tags=["positions"])
+
+Viewer = Annotated[Principal, Depends(require("viewer"))]
+Reviewer = Annotated[Principal, Depends(require("reviewer"))]
+ERRORS = {401: {"description": "missing or invalid API key"}, 403: {"description": "role too low"},
+          404: {"description": "no such position"}, 409: {"description": "changed meanwhile, or rerun needed"},
+          413: {"description": "body too large"}, 422: {"description": "invalid input"},
+          503: {"description": "model, index or database not ready"}}
+
+
+def _services(request: Request) -> Any:
+    return request.app.state.services
+
+
+def _positions(request: Request) -> Any:
+    return _services(request).need_store().positions
+
+
+def _loaded(suggester: Any) -> tuple[dict[str, Any], str]:
+    return suggester.dictionary.info.model_dump(mode="json"), str(suggester.encoder.model_id)
+
+
+def _same_scoring(position: dict[str, Any], suggester: Any) -> None:
+    """Edits recompute with the loaded dictionary and model; if those are not the ones the position
+    was built with, an edit would silently swap every affected role's competencies for the new ones.
+    A rerun does that on purpose and reports the difference, so it comes first."""
+    info, model_id = _loaded(suggester)
+    if position["dictionary"]["fingerprint"] != info["fingerprint"] or position["model"]["id"] != model_id:
+        raise Conflict("the position was built with another dictionary or model than the one loaded now; "
+                       "POST .../rerun first", code="dictionary_changed",
+                       detail={"position": {"dictionary": position["dictionary"], "model": position["model"]},
+                               "loaded": {"dictionary": info, "model": {"id": model_id}}})
+
+
+def accepted_roles(position: dict[str, Any]) -> list[dict[str, Any]]:
+    """Roles with only the competencies a reviewer accepted or modified, each at its required level."""
+    return [{"name": r["name"], "activities": [a["text"] for a in r["activities"]],
+             "competencies": [c for c in r["competencies"]
+                              if (c.get("review") or {}).get("action") in ("accept", "modify")]}
+            for r in position["roles"]]
+
+
+def required(position: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per competency across roles: the highest required level and how many activities need it."""
+    roles = [{**r, "competencies": [c for c in r["competencies"]
+                                    if (c.get("review") or {}).get("action") in ("accept", "modify")]}
+             for r in position["roles"]]
+    return gap.required_from_position({"roles": roles})
+
+
+# ---------------------------------------------------------------- create and read
+
+
+@router.post("", status_code=201, responses=ERRORS)
+def create_position(body: PositionIn, request: Request, who: Viewer) -> dict:
+    """Group the JD's activities into roles (its own headings when it has them) and suggest each role's
+    competencies from that role's activities only."""
+    suggester = _services(request).need_suggester()
+    payload = position_ops.initial_roles(suggester, body.text)
+    info, model_id = _loaded(suggester)
+    store = _positions(request)
+    position_id = store.create(payload, title=body.title, department=body.department, ministry=body.ministry,
+                               text=body.text, created_by=who.name, dictionary=info, model_id=model_id)
+    return store.get(position_id)
+
+
+@router.get("", responses=ERRORS)
+def list_positions(request: Request, who: Viewer, limit: int | None = None, offset: int = 0) -> dict:
+    s = _services(request).settings
+    limit = min(s.default_page_size, s.max_page_size) if limit is None else limit
+    if not 1 <= limit <= s.max_page_size or offset < 0:
+        raise InputError(f"limit must be 1..{s.max_page_size} and offset >= 0", code="page_out_of_range")
+    items, total = _positions(request).list_positions(limit=limit, offset=offset)
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/{position_id}", responses=ERRORS)
+def get_position(position_id: str, request: Request, who: Viewer) -> dict:
+    """Each role competency carries `review` (the newest decision on it) and `required_level`."""
+    return _positions(request).get(position_id)
+
+
+@router.get("/{position_id}/revisions", responses=ERRORS)
+def position_revisions(position_id: str, request: Request, who: Viewer) -> dict:
+    return {"position_id": position_id, "revisions": _positions(request).revisions(position_id)}
+
+
+# ---------------------------------------------------------------- edits and reruns
+
+
+@router.post("/{position_id}/edits", responses=ERRORS)
+def edit_roles(position_id: str, body: EditIn, request: Request, who: Reviewer) -> dict:
+    """Rename, merge, split or move; the affected roles' competencies are recomputed from their own
+    activities, and the change is kept as a new revision."""
+    store = _positions(request)
+    position = store.load(position_id)
+    if body.revision is not None and body.revision != position["revision"]:
+        raise Conflict(f"the position is at revision {position['revision']}, not {body.revision}; reload it",
+                       code="revision_conflict", detail={"revision": position["revision"]})
+    edit = body.model_dump(exclude_none=True, exclude={"revision"})
+    payload = position["payload"]
+    if body.op == "rename":  # no competency changes, so no scoring (and no model needed)
+        roles, _ = position_ops.restructure(payload["roles"], edit)
+        new_payload = {**payload, "roles": roles}
+    else:
+        suggester = _services(request).need_suggester()
+        _same_scoring(position, suggester)
+        new_payload = position_ops.apply_edit(payload, edit, suggester, suggester.score(position["text"]))
+    store.save_revision(position_id, actor=who.name, op=body.op, detail=edit, payload=new_payload,
+                        base_revision=position["revision"])
+    return store.get(position_id)
+
+
+@router.post("/{position_id}/rerun", responses=ERRORS)
+def rerun_position(position_id: str, request: Request, who: Reviewer) -> dict:
+    """Recompute every role against the dictionary and model loaded now, keeping the roles themselves;
+    the answer says which competencies were added, dropped or changed."""
+    store = _positions(request)
+    suggester = _services(request).need_suggester()
+    position = store.load(position_id)
+    before = position["payload"]
+    after = position_ops.rerun(before, position["text"], suggester, suggester.score(position["text"]))
+    change = position_ops.diff(before["roles"], after["roles"])
+    info, model_id = _loaded(suggester)
+    detail = {"from": {"dictionary": position["dictionary"], "model": position["model"]},
+              "to": {"dictionary": info, "model": {"id": model_id}},
+              "added": change["added"], "dropped": change["dropped"],
+              "changed": [c["competency_id"] for c in change["changed"]]}
+    store.save_revision(position_id, actor=who.name, op="rerun", detail=detail, payload=after,
+                        base_revision=position["revision"], dictionary=info, model_id=model_id)
+    return {"diff": change, "position": store.get(position_id)}
+
+
+# ---------------------------------------------------------------- decisions
+
+
+@router.post("/{position_id}/decisions", status_code=201, responses=ERRORS)
+def post_position_decisions(position_id: str, body: DecisionsRequest, request: Request, who: Reviewer,
+                            idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> dict:
+    """Accept, reject or modify a competency of the position. A decision is per competency, so it
+    holds in every role that needs the competency, and keeps holding across role edits."""
+    services = _services(request)
+    if len(body.decisions) > services.settings.max_decisions:
+        raise InputError(f"at most {services.settings.max_decisions} decisions per request",
+                         code="too_many_decisions")
+    stored = _positions(request).record_decisions(position_id, who.name, [d.model_dump() for d in body.decisions],
+                                                  idempotency_key=idempotency_key)
+    return {"position_id": position_id, "decisions": stored}
+
+
+@router.get("/{position_id}/decisions", responses=ERRORS)
+def position_decision_history(position_id: str, request: Request, who: Viewer,
+                              competency_id: str | None = None) -> dict:
+    return {"position_id": position_id,
+            "history": _positions(request).decision_history(position_id, competency_id)}
+
+
+# ---------------------------------------------------------------- export and gap
+
+
+@router.get("/{position_id}/export", responses=ERRORS)
+def export_position(position_id: str, request: Request, who: Viewer,
+                    format: Literal["frac", "igot", "json"] = "json") -> dict:
+    """Only accepted or modified competencies, each at its required level. FRAC nests them per role:
+    POSITION -> ROLE -> {ACTIVITY, COMPETENCY -> COMPETENCIESLEVEL}, with the level's descriptor."""
+    services = _services(request)
+    position = _positions(request).get(position_id)
+    if format == "frac":
+        dictionary = services.suggester.dictionary if services.suggester is not None else None
+        return formats.to_frac(position["title"], accepted_roles(position), dictionary,
+                               department=position["department"])
+    if format == "igot":
+        return formats.to_igot(position["title"], required(position))
+    return {k: position[k] for k in ("id", "title", "department", "ministry", "revision", "dictionary", "model")} \
+        | {"roles": accepted_roles(position)}
+
+
+@router.post("/{position_id}/gap", responses=ERRORS)
+def position_gap(position_id: str, body: GapIn, request: Request, who: Viewer,
+                 format: Literal["json", "csv"] = "json") -> Any:
+    """Training needs: accepted competencies whose required level is above the official's current
+    level (0 when not given), biggest gap first, then those more activities need."""
+    services = _services(request)
+    position = _positions(request).get(position_id)
+    dictionary = services.suggester.dictionary if services.suggester is not None else None
+    items = gap.training_needs(required(position), body.levels, dictionary)
+    if format == "csv":
+        return PlainTextResponse(gap.needs_to_csv(items), media_type="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="gap-{position_id}.csv"'})
+    return {"position_id": position_id, "items": items}
