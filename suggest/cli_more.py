@@ -41,6 +41,7 @@ def eval_cmd(
     report: Annotated[Optional[Path], typer.Option(help="Write report.md, results.json and plots here")] = None,
     decisions: Annotated[bool, typer.Option("--decisions", help="Online quality from recorded reviewer decisions")] = False,
     roles: Annotated[bool, typer.Option("--roles", help="Role-grouping quality (adjusted Rand index)")] = False,
+    calibrate: Annotated[bool, typer.Option("--calibrate", help="Fit score->confidence on gold dev; save it")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     dictionary: DictOpt = None,
 ) -> None:
@@ -52,6 +53,8 @@ def eval_cmd(
             from .store import Store
 
             result = decision_quality(Store.open(settings.resolved_database_url))
+        elif calibrate:
+            result = _calibrate(settings)
         elif roles:
             from .evaluation.roles_eval import evaluate_roles
 
@@ -85,6 +88,22 @@ def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, me
     from .evaluation.suites import evaluate_benchmark
 
     return evaluate_benchmark(settings, benchmark, split, method)
+
+
+def _calibrate(settings) -> dict:
+    from .evaluation import runner
+    from .evaluation.calibrate import fit_logistic, pairs_from_run, save_calibration
+    from .evaluation.suites import load
+
+    suggester = build_suggester(settings)
+    bench = load(settings, "gold", "validation", suggester)
+    res = runner.suggest_queries(suggester, bench.queries)
+    scores, labels = pairs_from_run(res.qrels, res.run)
+    a, b = fit_logistic(scores, labels)
+    path = save_calibration(suggester.encoder.model_id, a, b,
+                            {"fitted_on": "eval/gold dev split, top-10 per activity", "pairs": int(labels.size),
+                             "dictionary": suggester.dictionary.fingerprint})
+    return {"a": a, "b": b, "pairs": int(labels.size), "positive_rate": float(labels.mean()), "saved": str(path)}
 
 
 @app.command()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,10 @@ def export_onnx(spec: ModelSpec, src: Path, dst: Path) -> None:
 
     ids = torch.ones(2, 16, dtype=torch.long)
     tmp = dst / "model.onnx.tmp"
-    torch.onnx.export(Hidden(base), (ids, ids, torch.zeros_like(ids)), str(tmp),
+    with warnings.catch_warnings():  # the exporter's tracer warnings are about code paths BERT does not take
+        warnings.simplefilter("ignore")
+        _export(torch, Hidden(base), ids, tmp)
+    os.replace(tmp, dst / "model.onnx")Hidden(base), (ids, ids, torch.zeros_like(ids)), str(tmp),
                       input_names=["input_ids", "attention_mask", "token_type_ids"],
                       output_names=["last_hidden_state"],
                       dynamic_axes={k: {0: "batch", 1: "seq"} for k in
@@ -65,6 +69,15 @@ def export_onnx(spec: ModelSpec, src: Path, dst: Path) -> None:
     meta = {"model": spec.id, "sha256": _sha256(dst / "model.onnx"), "probe_min_cosine": cos,
             "export": EXPORT_VERSION}
     (dst / "meta.json").write_text(json.dumps(meta, indent=2))
+
+
+def _export(torch, module, ids, path: Path) -> None:
+    torch.onnx.export(module, (ids, ids, torch.zeros_like(ids)), str(path),
+                      input_names=["input_ids", "attention_mask", "token_type_ids"],
+                      output_names=["last_hidden_state"],
+                      dynamic_axes={k: {0: "batch", 1: "seq"} for k in
+                                    ["input_ids", "attention_mask", "token_type_ids", "last_hidden_state"]},
+                      opset_version=17, dynamo=False)
 
 
 class OnnxEncoder:

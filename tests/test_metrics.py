@@ -60,3 +60,15 @@ def test_agrees_with_ranx():
     assert ours["mrr"] == pytest.approx(theirs["mrr"])
     assert ours["recall@3"] == pytest.approx(theirs["recall@3"])
     assert ours["p@2"] == pytest.approx(theirs["precision@2"])
+
+
+def test_logistic_fit_recovers_a_known_curve():
+    import numpy as np
+
+    from suggest.evaluation.calibrate import fit_logistic
+
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.2, 0.9, 4000)
+    y = (rng.uniform(size=x.size) < 1 / (1 + np.exp(-(10 * x - 5)))).astype(float)
+    a, b = fit_logistic(x, y)
+    assert 8 < a < 12 and -6 < b < -4

@@ -636,6 +636,45 @@
     };
   }
 
+  // ---- position with roles ------------------------------------------------------------------------
+
+  function onCreateRoles(ev) {
+    ev.preventDefault();
+    clearError();
+    var title = $("roles-title").value.trim(), dept = $("roles-department").value.trim();
+    var text = $("jd-text").value;
+    if (!title || !dept || !text.trim()) {
+      showError(new ApiError(0, "missing_fields", "Enter a position title, a department and the job description text."));
+      return (!title ? $("roles-title") : !dept ? $("roles-department") : $("jd-text")).focus();
+    }
+    var body = { title: title, department: dept, text: text };
+    if ($("roles-ministry").value.trim()) body.ministry = $("roles-ministry").value.trim();
+    var done = busy("Grouping activities into roles…");
+    api("/v1/positions", { method: "POST", body: body })
+      .then(function (pos) { renderRoles(pos); done("Position created with " + pos.roles.length + " roles."); })
+      .catch(function (err) { done("Creating the position failed."); showError(err); });
+  }
+
+  function renderRoles(pos) {
+    var view = $("roles-view");
+    clear(view);
+    view.appendChild(h("h3", null, pos.title + " (revision " + pos.revision + ")"));
+    pos.roles.forEach(function (role, i) {
+      var comps = role.competencies.map(function (c) {
+        var r = c.review || {};
+        return h("li", { dataset: { competencyId: c.competency_id } }, c.name + " ",
+          h("code", null, c.competency_id), " – level " + c.required_level +
+          (r.action ? " (" + (ACTION_WORDS[r.action] || r.action) + ")" : ""));
+      });
+      view.appendChild(h("section", { class: "subpanel" },
+        h("h4", null, "Role " + (i + 1) + ": " + role.name),
+        h("p", { class: "help" }, "Activities"),
+        h("ol", { class: "activity-list" }, role.activities.map(function (a) { return h("li", null, a.text); })),
+        h("p", { class: "help" }, "Competencies"),
+        comps.length ? h("ul", null, comps) : h("p", { class: "empty" }, "No competency matched these activities.")));
+    });
+  }
+
   // ---- wiring ------------------------------------------------------------------------------------
 
   function onHash() {
@@ -671,6 +710,7 @@
     $("accept-selected").addEventListener("click", onAcceptSelected);
     $("select-unreviewed").addEventListener("click", onSelectUnreviewed);
     $("position-form").addEventListener("submit", onLoadPosition);
+    $("roles-form").addEventListener("submit", onCreateRoles);
     $("export-json").addEventListener("click", onExport("igot"));
     $("export-csv").addEventListener("click", onExport("csv"));
     window.addEventListener("hashchange", onHash);
