@@ -52,12 +52,6 @@ def export_onnx(spec: ModelSpec, src: Path, dst: Path) -> None:
     with warnings.catch_warnings():  # the exporter's tracer warnings are about code paths BERT does not take
         warnings.simplefilter("ignore")
         _export(torch, Hidden(base), ids, tmp)
-    os.replace(tmp, dst / "model.onnx")Hidden(base), (ids, ids, torch.zeros_like(ids)), str(tmp),
-                      input_names=["input_ids", "attention_mask", "token_type_ids"],
-                      output_names=["last_hidden_state"],
-                      dynamic_axes={k: {0: "batch", 1: "seq"} for k in
-                                    ["input_ids", "attention_mask", "token_type_ids", "last_hidden_state"]},
-                      opset_version=17, dynamo=False)
     os.replace(tmp, dst / "model.onnx")
     reference = SentenceTransformer(str(src), device="cpu", local_files_only=True).encode(
         PROBES, normalize_embeddings=True)
