@@ -39,6 +39,8 @@ _HEADING_WORDS = re.compile(
     re.IGNORECASE,
 )
 _ROLE_HEADING = re.compile(r"^(role|area|part|section|function)\s*[\w.]{0,4}\s*[:\-\u2013.]\s*(?P<name>.+)$", re.I)
+_CATCH_ALL = re.compile(r"^(any other (work|duty|duties|task|tasks|assignment)|such other (work|duties)|"
+                        r"other duties as|and such other)", re.IGNORECASE)
 _PAY = re.compile(r"\b(pay (level|scale|matrix|band)|level[- ]\d{1,2}\b|rs\.?\s?\d|₹|grade pay)", re.IGNORECASE)
 _DUTY_SPLIT = re.compile(r"(?:\s*;\s*(?:and\s+)?|,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)(?=([A-Za-z-]+)\s+\S)")
 _TRIM = " \t,;:.-\u2013\u2014"
@@ -90,7 +92,7 @@ def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[
     words = _words(stripped)
     if not words:
         return "drop", None
-    if _BOILERPLATE_KEYS.match(content) or (_PAY.search(content) and len(words) <= 12):
+    if _BOILERPLATE_KEYS.match(content) or _CATCH_ALL.match(stripped) or (_PAY.search(content) and len(words) <= 12):
         return "drop", None
     role = _ROLE_HEADING.match(stripped)
     if role and len(_words(role.group("name"))) <= 8 and not _starts_with_duty_verb(role.group("name")):

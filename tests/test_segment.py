@@ -10,6 +10,7 @@ Key responsibilities:
 1. Put up draft replies to Parliament Questions. Maintain the register of assurances.
 (a) Examine and process proposals for procurement through GeM.
 \u2022 Mentor newly joined Assistant Section Officers
+(c) Any other work assigned by the Under Secretary from time to time.
 """
 
 
@@ -26,7 +27,8 @@ def test_offsets_are_exact():
 
 def test_boilerplate_and_headings_are_dropped():
     t = " ".join(texts(JD))
-    for junk in ("Pay Level", "Place of posting", "Key responsibilities", "Section Officer (Budget), Ministry"):
+    for junk in ("Pay Level", "Place of posting", "Key responsibilities", "Section Officer (Budget), Ministry",
+                 "Any other work"):
         assert junk not in t
 
 
