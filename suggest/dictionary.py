@@ -212,7 +212,8 @@ def bundled_dictionary_path() -> Path:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader when present: ~10x faster, and the dictionary is read at every start
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except UnicodeDecodeError as exc:
         raise DictionaryError(f"{path} is not UTF-8 text: {exc}", code="dictionary_not_utf8") from exc
     except yaml.YAMLError as exc:

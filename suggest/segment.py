@@ -65,6 +65,10 @@ def _sentencizer():
     return nlp
 
 
+def preload_sentencizer() -> None:
+    _sentencizer()
+
+
 def _words(s: str) -> list[str]:
     return re.findall(r"[A-Za-z][A-Za-z'/-]*", s)
 

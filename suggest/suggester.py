@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from .errors import InputError
 from .index import FacetConfig, FacetIndex, build_or_load
 from .lexical import LexicalIndex
 from .schemas import ActivityOut, AskMatch, Evidence, ModelInfo, Suggestion, SuggestionSet
-from .segment import Activity, segment
+from .segment import Activity, preload_sentencizer, segment
 from .settings import Settings
 
 ASK_MIN = 0.30  # an ASK statement this close to the evidence counts as matched
@@ -63,13 +64,18 @@ class Suggester:
     def from_settings(cls, settings: Settings | None = None, *, encoder: Encoder | None = None,
                       dictionary: Dictionary | None = None, rebuild: bool = False) -> "Suggester":
         settings = settings or Settings()
+        # spaCy's import (thinc pulls in torch) is the slowest part of a start; run it beside the model load
+        warm = threading.Thread(target=preload_sentencizer, name="cde-spacy", daemon=True)
+        warm.start()
         dictionary = dictionary or load_dictionary(settings.dictionary)
         encoder = encoder or load_encoder(settings.model_id, threads=settings.torch_threads,
                                           batch_size=settings.encode_batch_size, runtime=settings.runtime,
                                           cache_dir=Path(settings.resolved_cache_dir))
         config = FacetConfig(theme=settings.facet_theme, description=settings.facet_description)
         index = build_or_load(dictionary, encoder, Path(settings.resolved_cache_dir), rebuild=rebuild, config=config)
-        return cls(settings, dictionary, encoder, index)
+        suggester = cls(settings, dictionary, encoder, index)
+        warm.join()
+        return suggester
 
     # -- scoring ---------------------------------------------------------------------------------
 
