@@ -38,10 +38,15 @@ class FacetConfig:
 
     theme: bool = True
     description: bool = True
+    dense_aliases: bool = True  # False: aliases count in BM25 only, and are not embedded at all
 
     @property
     def tag(self) -> str:
-        return f"t{int(self.theme)}d{int(self.description)}"
+        return f"t{int(self.theme)}d{int(self.description)}a{int(self.dense_aliases)}"
+
+
+def dense_row_ids(rows: list[Row], config: FacetConfig) -> np.ndarray:
+    return np.array([i for i, r in enumerate(rows) if config.dense_aliases or r.kind != "alias"], dtype=np.int64)
 
 
 def facet_rows(entries: tuple[Competency, ...] | list[Competency], config: FacetConfig = FacetConfig()) -> list[Row]:
@@ -73,8 +78,9 @@ class VectorIndex(Protocol):
 @dataclass
 class FacetIndex:
     rows: list[Row]
-    index: faiss.Index
-    vectors: np.ndarray          # (rows, dim), the same vectors the FAISS index holds
+    index: faiss.Index           # holds the embedded rows only (see FacetConfig.dense_aliases)
+    dense_rows: np.ndarray       # FAISS position -> row id
+    vectors: np.ndarray          # (rows, dim); zero for rows that are not embedded
     level_vectors: np.ndarray    # (entries * 5, dim); zero rows where an entry has no level text
     key: str
     built: bool                  # False when loaded from the cache
@@ -82,7 +88,7 @@ class FacetIndex:
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = min(k, self.index.ntotal)
         scores, ids = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
-        return scores, ids
+        return scores, self.dense_rows[ids]
 
 
 def cache_key(dictionary: Dictionary, model_id: str, model_hash: str = "", config: FacetConfig = FacetConfig()) -> str:
@@ -105,29 +111,32 @@ def build_or_load(dictionary: Dictionary, encoder: Encoder, cache_dir: Path, *, 
                   model_hash: str = "", config: FacetConfig = FacetConfig()) -> FacetIndex:
     """Load the index for (dictionary, model, facet config) from the cache, or embed and save it."""
     rows = facet_rows(dictionary.entries, config)
+    dense = dense_row_ids(rows, config)
     key = cache_key(dictionary, encoder.model_id, model_hash, config)
     folder = cache_dir / "index" / key
     if not rebuild and (folder / "meta.json").is_file():
         try:
             index = faiss.read_index(str(folder / "facets.faiss"))
             levels = np.load(folder / "levels.npy")
-            if index.ntotal == len(rows):
-                vectors = index.reconstruct_n(0, index.ntotal)
-                return FacetIndex(rows, index, vectors, levels, key, built=False)
+            if index.ntotal == len(dense):
+                vectors = np.zeros((len(rows), index.d), dtype=np.float32)
+                vectors[dense] = index.reconstruct_n(0, index.ntotal)
+                return FacetIndex(rows, index, dense, vectors, levels, key, built=False)
         except (OSError, RuntimeError, ValueError):
             pass  # a damaged cache is rebuilt below, never trusted
-    vectors = encoder.encode([r.text for r in rows])
+    vectors = np.zeros((len(rows), encoder.dimension), dtype=np.float32)
+    vectors[dense] = encoder.encode([rows[i].text for i in dense])
     texts = level_texts(dictionary.entries)
     present = [i for i, t in enumerate(texts) if t]
     levels = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
     if present:
         levels[present] = encoder.encode([texts[i] for i in present])
     index = faiss.IndexFlatIP(encoder.dimension)
-    index.add(vectors)
+    index.add(np.ascontiguousarray(vectors[dense]))
     folder.mkdir(parents=True, exist_ok=True)
     _atomic_write(folder / "facets.faiss", lambda p: faiss.write_index(index, p))
     _atomic_write(folder / "levels.npy", lambda p: np.save(open(p, "wb"), levels))
     meta = {"key": key, "schema": FACET_SCHEMA, "dictionary": dictionary.info.model_dump(),
-            "model": encoder.model_id, "rows": len(rows)}
+            "model": encoder.model_id, "rows": len(rows), "embedded_rows": int(len(dense))}
     _atomic_write(folder / "meta.json", lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
-    return FacetIndex(rows, index, vectors, levels, key, built=True)
+    return FacetIndex(rows, index, dense, vectors, levels, key, built=True)

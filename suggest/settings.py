@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     alias_penalty: float = Field(0.0, ge=0.0, le=1.0, description="dense alias rows count this much less")
     facet_theme: bool = True
     facet_description: bool = True
+    dense_aliases: bool = Field(True, description="embed alias rows too (else aliases count in BM25 only)")
     retrieve_rows: int = Field(128, ge=8, description="facet rows fetched per activity from each index")
     evidence_per_suggestion: int = Field(3, ge=1)
 

@@ -104,3 +104,16 @@ def test_damaged_cache_is_rebuilt(tmp_settings, fake_encoder):
     (tmp_settings.resolved_cache_dir / "index" / first.key / "facets.faiss").write_bytes(b"garbage")
     again = build_or_load(d, fake_encoder, tmp_settings.resolved_cache_dir)
     assert again.built
+
+
+def test_aliases_can_stay_out_of_the_dense_index(tmp_settings, fake_encoder):
+    from suggest.index import FacetConfig
+
+    d = load_dictionary(DATA / "tiny_dictionary.yaml")
+    full = build_or_load(d, fake_encoder, tmp_settings.resolved_cache_dir)
+    lean = build_or_load(d, fake_encoder, tmp_settings.resolved_cache_dir, config=FacetConfig(dense_aliases=False))
+    n_alias = sum(r.kind == "alias" for r in full.rows)
+    assert lean.key != full.key and len(lean.rows) == len(full.rows)
+    assert lean.index.ntotal == full.index.ntotal - n_alias
+    _, ids = lean.search(fake_encoder.encode(["budgeting"]), lean.index.ntotal)
+    assert all(lean.rows[i].kind != "alias" for i in ids[0])

@@ -430,3 +430,194 @@ def test_upload_docx_and_pdf(web, server, artifacts, tmp_path):
     sync_api.expect(alert).to_contain_text("scanned image")
     assert all(line in textarea.input_value() for line in pdf_lines)  # the earlier text is kept
     page.screenshot(path=str(artifacts / "web-upload-error.png"))
+
+
+# -- a position with roles -------------------------------------------------------------------------
+
+
+ROLES_JD = """Section Officer (Coordination)
+
+Role 1: Budget work
+- Prepare the Budget Estimates and Revised Estimates for the Division.
+- Monitor monthly expenditure against the budget allocation and flag likely savings.
+- Reconcile releases in PFMS with the sanction orders every month.
+
+Role 2: RTI work
+- Reply to RTI applications within thirty days.
+- Forward RTI appeals to the First Appellate Authority.
+- Maintain the register of RTI applications and their disposal.
+
+Role 3: Staff mentoring
+- Mentor newly joined assistants on noting and drafting.
+- Guide junior staff on office procedure and file management.
+"""
+
+
+def _get_json(server, path: str) -> dict:
+    req = urllib.request.Request(server.base + path, headers={"Authorization": f"Bearer {DEV_KEY}"})
+    with urllib.request.urlopen(req) as res:
+        return json.loads(res.read())
+
+
+def _role(page, i: int):
+    return page.locator(f'#roles-view section.role[data-role="{i}"]')
+
+
+def test_position_roles_edit_decide_gap_export(web, server, artifacts):
+    page = web.page
+    page.goto(server.base + "/")
+    page.fill("#api-key", DEV_KEY)
+    page.fill("#jd-text", ROLES_JD)
+    page.fill("#roles-title", "Section Officer (Coordination)")
+    page.fill("#roles-department", "Department of Rural Development")
+    _watch_busy(page)
+    page.click("#create-roles")
+    roles = page.locator("#roles-view section.role")
+    sync_api.expect(roles).to_have_count(3, timeout=120_000)
+    busy = page.evaluate("window.__busy")
+    assert any(b["spinner"] and "Grouping activities" in b["text"] and b["ariaBusy"] == "true" for b in busy), busy
+    sync_api.expect(page.locator("#spinner")).to_be_hidden()
+    sync_api.expect(page.locator("#alert")).to_be_empty()
+
+    # the position id is in the hash, and the page shows the roles the API has
+    pid = re.search(r"position=([^&]+)", page.evaluate("location.hash")).group(1)
+    pos = _get_json(server, f"/v1/positions/{pid}")
+    assert [r["section"] for r in pos["roles"]] == ["Budget work", "RTI work", "Staff mentoring"]
+    for i, role in enumerate(pos["roles"]):
+        sync_api.expect(_role(page, i).locator("h4")).to_have_text(f"Role {i + 1}: {role['name']}")
+        sync_api.expect(_role(page, i).locator("li.role-activity")).to_have_count(len(role["activities"]))
+        sync_api.expect(_role(page, i).locator("li.role-comp")).to_have_count(len(role["competencies"]))
+        if role["competencies"]:
+            sync_api.expect(_role(page, i).locator("li.role-comp .comp-name").first).to_have_text(
+                role["competencies"][0]["name"])
+    assert pos["roles"][0]["competencies"] and pos["roles"][1]["competencies"]
+    # every control has a label, and every action is a real button
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length)).map(el => el.id || el.name)""")
+    assert unlabelled == []
+    assert page.locator("#roles-view [onclick], #roles-view a[href='#']").count() == 0
+
+    # merge roles 2 and 3 (ticked by keyboard: focus the box, Space), with a new name
+    _role(page, 1).locator("input.role-pick").focus()
+    page.keyboard.press("Space")
+    _role(page, 2).get_by_label("Select Role 3").check()
+    page.get_by_label("Name of the merged role").fill("RTI and staff work")
+    page.get_by_role("button", name="Merge selected").click()
+    sync_api.expect(roles).to_have_count(2)
+    sync_api.expect(_role(page, 1).locator("h4")).to_have_text("Role 2: RTI and staff work")
+    sync_api.expect(_role(page, 1).locator("li.role-activity")).to_have_count(5)
+    sync_api.expect(page.locator("#roles-meta")).to_contain_text("revision 2")
+    # focus went to the merged role's heading, which shows a focus outline
+    assert page.evaluate("document.activeElement.dataset.roleHeading") == "1"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+
+    # split the PFMS activity out of role 1 into a new role
+    budget = _role(page, 0)
+    budget.get_by_label(re.compile("Reconcile releases in PFMS")).check()
+    budget.get_by_label("Name of the new role").fill("PFMS reconciliation")
+    budget.get_by_role("button", name="Split selected into a new role").click()
+    sync_api.expect(roles).to_have_count(3)
+    sync_api.expect(_role(page, 1).locator("h4")).to_have_text("Role 2: PFMS reconciliation")
+    sync_api.expect(_role(page, 1).locator("li.role-activity")).to_have_count(1)
+    sync_api.expect(_role(page, 0).locator("li.role-activity")).to_have_count(2)
+    sync_api.expect(page.locator("#alert")).to_be_empty()
+
+    pos = _get_json(server, f"/v1/positions/{pid}")
+    assert pos["revision"] == 3
+    assert [r["name"] for r in pos["roles"]][1:] == ["PFMS reconciliation", "RTI and staff work"]
+    accepted = pos["roles"][0]["competencies"][0]
+    rejected = next(c for c in pos["roles"][2]["competencies"]
+                    if c["competency_id"] != accepted["competency_id"])
+    a_id, r_id = accepted["competency_id"], rejected["competency_id"]
+
+    # accept one at level 4, reject another with a reason and a comment
+    item = _role(page, 0).locator(f'li.role-comp[data-competency-id="{a_id}"]')
+    sync_api.expect(item.locator(".review-state")).to_have_text("Not reviewed yet.")
+    item.get_by_label("Required level").select_option("4")
+    item.get_by_role("button", name="Accept at level").click()
+    sync_api.expect(item.locator(".review-state")).to_contain_text("Accepted at level 4")
+    sync_api.expect(item.locator(".required-level")).to_have_text("4")
+    sync_api.expect(_role(page, 0).locator(f'li.role-comp[data-competency-id="{a_id}"]')).to_have_attribute(
+        "data-review", "accept")
+    item = _role(page, 2).locator(f'li.role-comp[data-competency-id="{r_id}"]')
+    item.get_by_label("Reason").select_option("not_relevant")
+    item.get_by_label("Comment").fill("No such work in this post")
+    item.locator("button.btn-reject").focus()
+    page.keyboard.press("Enter")
+    sync_api.expect(item.locator(".review-state")).to_contain_text("Rejected")
+    sync_api.expect(item.locator(".review-state")).to_contain_text("not relevant")
+    decided = [json.loads(r[2])["decisions"] for r in web.requests
+               if r[0] == "POST" and r[1].endswith(f"/v1/positions/{pid}/decisions")]
+    assert decided == [[{"competency_id": a_id, "action": "accept", "level": 4}],
+                       [{"competency_id": r_id, "action": "reject", "reason_code": "not_relevant",
+                         "comment": "No such work in this post"}]]
+    # focus stays on the button that was used, after the view is drawn again
+    assert page.evaluate("document.activeElement.textContent").startswith("Reject")
+    sync_api.expect(page.locator("#alert")).to_be_empty()
+
+    # reload: the position comes back from the hash, with its decisions
+    page.reload()
+    sync_api.expect(roles).to_have_count(3, timeout=60_000)
+    item = _role(page, 0).locator(f'li.role-comp[data-competency-id="{a_id}"]')
+    sync_api.expect(item.locator(".review-state")).to_contain_text("Accepted at level 4")
+    sync_api.expect(item.locator(".required-level")).to_have_text("4")
+    item = _role(page, 2).locator(f'li.role-comp[data-competency-id="{r_id}"]')
+    sync_api.expect(item.locator(".review-state")).to_contain_text("Rejected")
+    sync_api.expect(item.locator(".review-state")).to_contain_text("not relevant")
+    assert item.get_by_label("Comment").input_value() == "No such work in this post"
+
+    # the gap report: only the accepted competency, current level 1 -> a gap of 3
+    gap_rows = page.locator("#gap-form tbody tr")
+    sync_api.expect(gap_rows).to_have_count(1)
+    assert gap_rows.first.get_attribute("data-competency-id") == a_id
+    page.get_by_label(f"Current level for {accepted['name']}").select_option("1")
+    page.get_by_role("button", name="Show training needs").click()
+    need = page.locator(f'#gap-result tbody tr[data-competency-id="{a_id}"]')
+    sync_api.expect(need.locator(".gap-gap")).to_have_text("3")
+    sync_api.expect(need.locator(".gap-current")).to_have_text("1")
+    sync_api.expect(need.locator(".gap-required")).to_have_text("4")
+    sync_api.expect(need.locator(".levels-to-reach li")).to_have_count(3)
+    sync_api.expect(need.locator(".levels-to-reach li").first).to_contain_text("Level 2:")
+    assert page.locator("#gap-result tbody tr").count() == 1
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download CSV").click()
+    csv_text = Path(dl.value.path()).read_text(encoding="utf-8")
+    assert dl.value.suggested_filename.endswith(".csv")
+    assert csv_text.startswith("competency_id,") and f"{a_id}," in csv_text and r_id not in csv_text
+    gap_posts = [r for r in web.requests if r[0] == "POST" and "/gap" in r[1]]
+    assert gap_posts and json.loads(gap_posts[-1][2]) == {"levels": {a_id: 1}}
+
+    # exports: FRAC nests POSITION -> ROLE -> COMPETENCY -> COMPETENCIESLEVEL at the required level
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Export FRAC JSON").click()
+    assert dl.value.suggested_filename.endswith("-frac.json")
+    dl.value.save_as(artifacts / "web-position-frac.json")
+    frac = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
+    assert frac["type"] == "POSITION" and frac["name"] == "Section Officer (Coordination)"
+    assert all(r["type"] == "ROLE" for r in frac["children"])
+    comps = [c for r in frac["children"] for c in r["children"] if c["type"] == "COMPETENCY"]
+    assert {c["id"] for c in comps} == {a_id}
+    comp = comps[0]
+    assert comp["level"] == "Level 4"
+    assert comp["children"][0]["type"] == "COMPETENCIESLEVEL" and comp["children"][0]["level"] == "Level 4"
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Export iGOT JSON").click()
+    igot = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
+    assert [(c["competencySubThemeRefId"], c["level"]) for c in igot["competencies_v6"]] == [(a_id, 4)]
+
+    # rename (Enter in the name field submits) and move one activity to another role
+    field = _role(page, 1).get_by_label("Role name")
+    field.fill("PFMS and accounts")
+    field.press("Enter")
+    sync_api.expect(_role(page, 1).locator("h4")).to_have_text("Role 2: PFMS and accounts")
+    moving = _role(page, 2).locator("li.role-activity").first
+    moved_text = moving.locator("label").first.inner_text().split(": ", 1)[1]
+    moving.get_by_label("Move to").select_option(label="Role 2: PFMS and accounts")
+    moving.get_by_role("button", name="Move").click()
+    sync_api.expect(_role(page, 1).locator("li.role-activity")).to_have_count(2)
+    sync_api.expect(_role(page, 1).locator("li.role-activity").filter(has_text=moved_text)).to_have_count(1)
+    sync_api.expect(page.locator("#roles-meta")).to_contain_text("revision 5")
+    sync_api.expect(page.locator("#alert")).to_be_empty()
+    page.locator("section.gap").screenshot(path=str(artifacts / "web-position-gap.png"))
+    page.evaluate("document.getElementById('h-roles').scrollIntoView()")
+    page.screenshot(path=str(artifacts / "web-position-roles.png"))

@@ -27,6 +27,19 @@
     not_utf8: "That text file is not in UTF-8. Save it as UTF-8 and upload it again.",
     unreadable_file: "That file could not be read. Check that it opens, or paste the text instead.",
     no_text: "No text could be found in that file. It may be a scanned image; paste the text instead.",
+    position_not_found: "That position does not exist (it may have been made on another server).",
+    revision_conflict: "Someone else changed this position meanwhile. It has been loaded again: check it and try once more.",
+    dictionary_changed: "This position was built with another dictionary or model than the one loaded now, so its roles cannot be edited until it is rerun.",
+    segmentation_changed: "The job description no longer splits into the same activities, so the position has to be rerun first.",
+    too_few_roles: "Tick at least two roles to merge.",
+    no_activities: "Tick the activities to split off into a new role first.",
+    empty_role: "That would leave a role with no activities. Merge the roles instead.",
+    same_role: "That activity is already in that role.",
+    activity_not_in_role: "That activity is not in this role any more. Reload the page and try again.",
+    invalid_name: "Give the role a name of at most 200 characters.",
+    unknown_competency: "That competency is not part of this position.",
+    bad_level: "Levels must be whole numbers from 0 to 5.",
+    missing_fields: "Some required fields are empty.",
     suggestion_set_not_found: "That suggestion set does not exist (it may have been made on another server).",
     idempotency_key_reused: "That save clashed with an earlier one. Please try again.",
     internal_error: "Something went wrong on the server. Please try again."
@@ -144,11 +157,24 @@
 
   // ---- state -----------------------------------------------------------------------------------
 
-  var state = { set: null, segments: [], cards: {} };
+  var state = { set: null, segments: [], cards: {}, position: null, gapLevels: {} };
 
-  function hashSetId() {
-    var m = /(?:^#|&)set=([^&]+)/.exec(location.hash);
+  // The hash holds what is open, so a reload brings it back: #set=<id>&position=<id> (either or both).
+  var HASH_KEYS = ["set", "position"];
+  function hashParam(name) {
+    var m = new RegExp("(?:^#|&)" + name + "=([^&]+)").exec(location.hash);
     return m ? decodeURIComponent(m[1]) : null;
+  }
+  function hashSetId() { return hashParam("set"); }
+  function hashPositionId() { return hashParam("position"); }
+  function setHashParam(name, value) {
+    if (hashParam(name) === value) return;
+    var parts = [];
+    HASH_KEYS.forEach(function (k) {
+      var v = k === name ? value : hashParam(k);
+      if (v) parts.push(k + "=" + encodeURIComponent(v));
+    });
+    history.pushState(null, "", parts.length ? "#" + parts.join("&") : location.pathname + location.search);
   }
 
   // ---- suggesting --------------------------------------------------------------------------------
@@ -173,7 +199,7 @@
     api("/v1/suggestions", { method: "POST", body: body })
       .then(function (set) {
         renderSet(set);
-        if (hashSetId() !== set.id) history.pushState(null, "", "#set=" + encodeURIComponent(set.id));
+        setHashParam("set", set.id);
         done(set.suggestions.length + " competencies suggested.");
         $("h-results").setAttribute("tabindex", "-1");
         $("h-results").focus();
@@ -637,6 +663,49 @@
   }
 
   // ---- position with roles ------------------------------------------------------------------------
+  // Create a position, then edit its roles (rename, merge, split, move), decide on each role's
+  // competencies, see training needs against an official's current levels, and export. The position
+  // id lives in the hash (#position=…) so the view survives a reload.
+
+  var GAP_LEVELS = [[0, "0 – not held"], [1, "1"], [2, "2"], [3, "3"], [4, "4"], [5, "5"]];
+
+  function rolesPath(suffix) {
+    return "/v1/positions/" + encodeURIComponent(state.position.id) + (suffix || "");
+  }
+  function roleLabel(role, i) { return "Role " + (i + 1) + (role.name ? ": " + role.name : ""); }
+
+  /** Every button of the roles view off while a request runs, so nothing is sent twice. What had
+   *  focus is noted first: a disabled button may lose it, and the view is drawn again afterwards. */
+  var pendingFocus = null;
+  function lockRoles() {
+    var active = document.activeElement;
+    pendingFocus = active && $("roles-view").contains(active) ? (active.dataset.focusKey || "") : null;
+    var off = [];
+    Array.prototype.forEach.call($("roles-view").querySelectorAll("button"), function (b) {
+      if (!b.disabled) { b.disabled = true; off.push(b); }
+    });
+    $("create-roles").disabled = true;
+    $("roles-view").setAttribute("aria-busy", "true");
+    return function unlock() {
+      off.forEach(function (b) { if (b.isConnected) b.disabled = false; });
+      $("create-roles").disabled = false;
+      $("roles-view").removeAttribute("aria-busy");
+    };
+  }
+
+  /** Draw the position again; when focus was in the view, put it on the given role's heading, else
+   *  back on the control that had it (found by its focus key), else on the position's heading. */
+  function showPosition(pos, focusRole) {
+    var key = pendingFocus;
+    pendingFocus = null;
+    renderRoles(pos);
+    if (key === null) return;
+    var view = $("roles-view");
+    var target = focusRole !== undefined && focusRole !== null
+      ? view.querySelector('[data-role-heading="' + focusRole + '"]') : null;
+    if (!target && key) target = view.querySelector('[data-focus-key="' + key + '"]');
+    (target || $("roles-heading")).focus();
+  }
 
   function onCreateRoles(ev) {
     ev.preventDefault();
@@ -649,42 +718,398 @@
     }
     var body = { title: title, department: dept, text: text };
     if ($("roles-ministry").value.trim()) body.ministry = $("roles-ministry").value.trim();
+    var unlock = lockRoles();
     var done = busy("Grouping activities into roles…");
     api("/v1/positions", { method: "POST", body: body })
-      .then(function (pos) { renderRoles(pos); done("Position created with " + pos.roles.length + " roles."); })
-      .catch(function (err) { done("Creating the position failed."); showError(err); });
+      .then(function (pos) {
+        state.gapLevels = {};
+        renderRoles(pos);
+        setHashParam("position", pos.id);
+        done("Position created with " + pos.roles.length + " roles.");
+        $("roles-heading").focus();
+      })
+      .catch(function (err) { done("Creating the position failed."); showError(err); })
+      .then(unlock);
+  }
+
+  var loadingPosition = null;
+  function loadRolesPosition(id) {
+    if (loadingPosition === id) return Promise.resolve();
+    loadingPosition = id;
+    var done = busy("Loading the position…");
+    return api("/v1/positions/" + encodeURIComponent(id))
+      .then(function (pos) {
+        if (!state.position || state.position.id !== pos.id) state.gapLevels = {};
+        renderRoles(pos);
+        done("Position loaded: " + pos.roles.length + " roles.");
+      })
+      .catch(function (err) { done("Loading the position failed."); showError(err); })
+      .then(function () { loadingPosition = null; });
+  }
+
+  /** One role edit; the server answers with the whole position, which is drawn again. */
+  function editRoles(edit, message, doneText, focusRole) {
+    if (!state.position) return;
+    clearError();
+    edit.revision = state.position.revision;
+    var unlock = lockRoles();
+    var done = busy(message);
+    api(rolesPath("/edits"), { method: "POST", body: edit })
+      .then(function (pos) {
+        unlock();
+        showPosition(pos, edit.op === "rename" ? null : focusRole);
+        done(doneText + " The position is now at revision " + pos.revision + ".");
+      })
+      .catch(function (err) {
+        unlock();
+        done("The change was not saved.");
+        showError(err);
+        // someone else changed it: show what is there now, so the next try starts from it
+        if (err && err.code === "revision_conflict") loadRolesPosition(state.position.id);
+      });
+  }
+
+  function saveRoleDecision(decision, name) {
+    if (!state.position) return;
+    clearError();
+    var unlock = lockRoles();
+    var done = busy("Saving your decision on " + name + "…");
+    api(rolesPath("/decisions"), { method: "POST", body: { decisions: [decision] },
+      headers: { "Idempotency-Key": uuid() } })
+      .then(function (res) {
+        var pos = state.position;
+        (res.decisions || []).forEach(function (d) {
+          pos.roles.forEach(function (role) {
+            role.competencies.forEach(function (c) {
+              if (c.competency_id !== d.competency_id) return;
+              c.review = { action: d.action, level: d.level, ask_tag: d.ask_tag, reason_code: d.reason_code,
+                comment: d.comment, reviewer: d.reviewer, at: d.at };
+              c.required_level = d.level !== null && d.level !== undefined ? d.level : c.suggested_level;
+            });
+          });
+        });
+        unlock();
+        showPosition(pos, null);
+        done("Decision saved.");
+      })
+      .catch(function (err) { unlock(); done("Saving failed."); showError(err); });
+  }
+
+  function reviewText(c) {
+    var r = c.review;
+    if (!r) return ["Not reviewed yet."];
+    var words = ACTION_WORDS[r.action] || r.action;
+    var text = "";
+    if (r.action !== "reject") text += " at level " + c.required_level;
+    if (r.reason_code) text += " · reason: " + r.reason_code.replace(/_/g, " ");
+    if (r.comment) text += " · “" + r.comment + "”";
+    var by = [r.reviewer ? "by " + r.reviewer : "", r.at ? fmtTime(r.at) : ""].filter(Boolean).join(", ");
+    return [h("span", { class: "state-badge state-" + r.action }, words), text + (by ? " (" + by + ")" : "")];
+  }
+
+  function roleCompetency(c, i) {
+    var base = nextId("rc");
+    var key = i + ":" + c.competency_id;
+    var r = c.review || {};
+    var level = h("select", { id: base + "-level", dataset: { focusKey: key + ":level" } });
+    for (var l = 1; l <= 5; l++) level.appendChild(h("option", { value: String(l), selected: l === c.required_level }, "Level " + l));
+    var reason = h("select", { id: base + "-reason", dataset: { focusKey: key + ":reason" } });
+    REASONS.forEach(function (x) { reason.appendChild(h("option", { value: x[0], selected: (r.reason_code || "") === x[0] }, x[1])); });
+    var comment = h("input", { type: "text", id: base + "-comment", maxlength: "2000", autocomplete: "off",
+      value: r.comment || null, dataset: { focusKey: key + ":comment" } });
+    var decide = function (action, withLevel) {
+      return function () {
+        var d = { competency_id: c.competency_id, action: action };
+        if (withLevel) d.level = Number(level.value);
+        if (reason.value) d.reason_code = reason.value;
+        if (comment.value.trim()) d.comment = comment.value.trim();
+        saveRoleDecision(d, c.name);
+      };
+    };
+    var hidden = function (t) { return h("span", { class: "visually-hidden" }, " " + t); };
+    return h("li", { class: "role-comp", dataset: { competencyId: c.competency_id, review: r.action || "none" } },
+      h("p", { class: "role-comp-head" }, h("strong", { class: "comp-name" }, c.name), " ",
+        h("code", { class: "cid" }, c.competency_id),
+        h("span", { class: "muted comp-levels" }, (c.competencyAreaName ? " · " + c.competencyAreaName : "") +
+          " · suggested level " + c.suggested_level + " · required level "),
+        h("strong", { class: "required-level" }, String(c.required_level))),
+      h("p", { class: "review-state" }, reviewText(c)),
+      h("fieldset", { class: "review compact" },
+        h("legend", { class: "visually-hidden" }, "Review " + c.name),
+        h("div", { class: "field" }, h("label", { for: level.id }, "Required level", hidden("for " + c.name)), level),
+        h("div", { class: "field" }, h("label", { for: reason.id }, "Reason", hidden("for " + c.name)), reason),
+        h("div", { class: "field grow" }, h("label", { for: comment.id }, "Comment", hidden("on " + c.name)), comment),
+        h("div", { class: "review-buttons" },
+          h("button", { type: "button", class: "btn-accept", onclick: decide("accept", false),
+            dataset: { focusKey: key + ":accept" } }, "Accept", hidden(c.name)),
+          h("button", { type: "button", class: "btn-reject", onclick: decide("reject", false),
+            dataset: { focusKey: key + ":reject" } }, "Reject", hidden(c.name)),
+          h("button", { type: "button", class: "btn-modify", onclick: decide("accept", true),
+            dataset: { focusKey: key + ":accept-level" } }, "Accept at level", hidden("for " + c.name)))));
+  }
+
+  function roleSection(pos, role, i) {
+    var base = nextId("role");
+    var hid = base + "-h";
+    var label = roleLabel(role, i);
+    var hidden = function (t) { return h("span", { class: "visually-hidden" }, " " + t); };
+    var many = pos.roles.length > 1;
+
+    var pick = h("input", { type: "checkbox", id: base + "-pick", class: "role-pick", dataset: { role: String(i) } });
+    var nameInput = h("input", { type: "text", id: base + "-name", maxlength: "200", autocomplete: "off",
+      value: role.name || null, dataset: { focusKey: "rename-input:" + i } });
+    var renameForm = h("form", { class: "role-rename", novalidate: true },
+      h("div", { class: "field grow" }, h("label", { for: nameInput.id }, "Role name", hidden("of role " + (i + 1))), nameInput),
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary", dataset: { focusKey: "rename:" + i } },
+        "Rename", hidden("role " + (i + 1)))));
+    renameForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var name = nameInput.value.trim();
+      if (!name) {
+        showError(new ApiError(0, "invalid_name", "Type the new name of the role first."));
+        return nameInput.focus();
+      }
+      editRoles({ op: "rename", role: i, name: name }, "Renaming the role…", "Role " + (i + 1) + " renamed.", i);
+    });
+
+    var splitBoxes = [];
+    var acts = role.activities.map(function (a) {
+      var box = h("input", { type: "checkbox", id: base + "-a" + a.index, class: "act-pick",
+        dataset: { activity: String(a.index), focusKey: "act-pick:" + a.index } });
+      splitBoxes.push(box);
+      var move = null;
+      if (many) {
+        var sel = h("select", { id: base + "-mv" + a.index, dataset: { focusKey: "move-to:" + a.index } });
+        pos.roles.forEach(function (other, j) {
+          if (j !== i) sel.appendChild(h("option", { value: String(j) }, roleLabel(other, j)));
+        });
+        move = h("span", { class: "move" },
+          h("label", { for: sel.id, class: "small-label" }, "Move to", hidden("(activity " + (a.index + 1) + ")")), sel,
+          h("button", { type: "button", class: "secondary small", dataset: { focusKey: "move:" + a.index },
+            onclick: function () {
+              var to = Number(sel.value);
+              editRoles({ op: "move", activity: a.index, to_role: to }, "Moving the activity…",
+                "Activity " + (a.index + 1) + " moved to role " + (to + 1) + ".", to);
+            } }, "Move", hidden("activity " + (a.index + 1))));
+      }
+      return h("li", { class: "role-activity", dataset: { activity: String(a.index) } },
+        box, h("label", { for: box.id }, h("span", { class: "act-num" }, "Activity " + (a.index + 1) + ": "), a.text), move);
+    });
+
+    var splitName = h("input", { type: "text", id: base + "-split-name", maxlength: "200", autocomplete: "off",
+      dataset: { focusKey: "split-name:" + i } });
+    var splitBtn = h("button", { type: "button", class: "secondary", dataset: { focusKey: "split:" + i },
+      onclick: function () {
+        var chosen = splitBoxes.filter(function (b) { return b.checked; }).map(function (b) { return Number(b.dataset.activity); });
+        if (!chosen.length) {
+          showError(new ApiError(0, "no_activities", "Tick the activities to split off into a new role first."));
+          return splitBoxes[0] && splitBoxes[0].focus();
+        }
+        var edit = { op: "split", role: i, activities: chosen };
+        if (splitName.value.trim()) edit.name = splitName.value.trim();
+        editRoles(edit, "Splitting the role…", chosen.length + " activities split into a new role " + (i + 2) + ".", i + 1);
+      } }, "Split selected into a new role", hidden("(from role " + (i + 1) + ")"));
+
+    var comps = role.competencies.map(function (c) { return roleCompetency(c, i); });
+    return h("section", { class: "role subpanel", "aria-labelledby": hid, dataset: { role: String(i) } },
+      h("div", { class: "role-head" },
+        h("span", { class: "select-wrap" }, pick, h("label", { for: pick.id, class: "visually-hidden" }, "Select " + label + " to merge")),
+        h("h4", { id: hid, tabindex: "-1", class: "role-name", dataset: { roleHeading: String(i) } }, label)),
+      role.section && role.section !== role.name ? h("p", { class: "help" }, "From the heading “" + role.section + "”") : null,
+      renameForm,
+      h("h5", null, "Activities"),
+      h("ul", { class: "role-activities" }, acts),
+      role.activities.length > 1 ? h("div", { class: "row split-row" },
+        h("div", { class: "field grow" }, h("label", { for: splitName.id }, "Name of the new role ",
+          h("span", { class: "optional" }, "(optional)"), hidden("split from role " + (i + 1))), splitName),
+        h("div", { class: "actions" }, splitBtn)) : null,
+      h("h5", null, "Competencies"),
+      comps.length ? h("ul", { class: "role-comps" }, comps) : h("p", { class: "empty" }, "No competency matched these activities."));
+  }
+
+  function acceptedCompetencies(pos) {
+    var seen = {}, out = [];
+    pos.roles.forEach(function (role) {
+      role.competencies.forEach(function (c) {
+        var a = (c.review || {}).action;
+        if (a !== "accept" && a !== "modify") return;
+        if (seen[c.competency_id]) { seen[c.competency_id].required_level = Math.max(seen[c.competency_id].required_level, c.required_level); return; }
+        seen[c.competency_id] = { competency_id: c.competency_id, name: c.name, required_level: c.required_level };
+        out.push(seen[c.competency_id]);
+      });
+    });
+    return out;
+  }
+
+  function gapSection(pos) {
+    var items = acceptedCompetencies(pos);
+    var sec = h("section", { class: "subpanel gap", "aria-labelledby": "h-gap" },
+      h("h4", { id: "h-gap" }, "Training needs (gap report)"),
+      h("p", { class: "help" }, "Set an official's current level for each accepted competency (0 = not held), then see what training would close the gap."));
+    if (!items.length) {
+      sec.appendChild(h("p", { class: "empty" }, "No accepted competencies yet: accept some above to include them here."));
+      return sec;
+    }
+    var selects = {};
+    var tbody = h("tbody", null, items.map(function (c) {
+      var id = nextId("gap");
+      var sel = h("select", { id: id, dataset: { competencyId: c.competency_id, focusKey: "gap:" + c.competency_id },
+        onchange: function () { state.gapLevels[c.competency_id] = Number(sel.value); } });
+      var cur = state.gapLevels[c.competency_id] || 0;
+      GAP_LEVELS.forEach(function (g) { sel.appendChild(h("option", { value: String(g[0]), selected: g[0] === cur }, g[1])); });
+      selects[c.competency_id] = sel;
+      return h("tr", { dataset: { competencyId: c.competency_id } },
+        h("th", { scope: "row" }, c.name, " ", h("code", { class: "cid" }, c.competency_id)),
+        h("td", null, String(c.required_level)),
+        h("td", null, h("label", { for: id, class: "visually-hidden" }, "Current level for " + c.name), sel));
+    }));
+    var result = h("div", { id: "gap-result", class: "gap-result" });
+    var levels = function () {
+      var out = {};
+      Object.keys(selects).forEach(function (cid) { out[cid] = Number(selects[cid].value); });
+      return out;
+    };
+    var form = h("form", { id: "gap-form", novalidate: true },
+      h("div", { class: "table-wrap" }, h("table", null,
+        h("caption", { class: "visually-hidden" }, "Current level per accepted competency"),
+        h("thead", null, h("tr", null, ["Competency", "Required level", "Current level"].map(function (t) {
+          return h("th", { scope: "col" }, t);
+        }))), tbody)),
+      h("div", { class: "actions" },
+        h("button", { type: "submit", class: "primary", id: "gap-show", dataset: { focusKey: "gap-show" } }, "Show training needs"),
+        h("button", { type: "button", class: "secondary", id: "gap-csv", dataset: { focusKey: "gap-csv" }, onclick: function () {
+          clearError();
+          var unlock = lockRoles();
+          var done = busy("Preparing the training needs CSV…");
+          api(rolesPath("/gap?format=csv"), { method: "POST", body: { levels: levels() }, raw: true, accept: "text/csv" })
+            .then(function (res) { return res.text(); })
+            .then(function (text) {
+              download(new Blob([text], { type: "text/csv;charset=utf-8" }), slug(state.position.title) + "-training-needs.csv");
+              done("Training needs CSV ready: your browser is downloading it.");
+            })
+            .catch(function (err) { done("The CSV download failed."); showError(err); })
+            .then(unlock);
+        } }, "Download CSV")));
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      clearError();
+      var unlock = lockRoles();
+      var done = busy("Working out training needs…");
+      api(rolesPath("/gap"), { method: "POST", body: { levels: levels() } })
+        .then(function (res) {
+          renderGap(result, res.items || []);
+          done((res.items || []).length + " training needs found.");
+        })
+        .catch(function (err) { done("The gap report failed."); showError(err); })
+        .then(unlock);
+    });
+    append(sec, [form, result]);
+    return sec;
+  }
+
+  function renderGap(box, items) {
+    clear(box);
+    box.appendChild(h("h5", { id: "h-gap-result", tabindex: "-1" }, "Training needs, biggest gap first"));
+    if (!items.length) {
+      box.appendChild(h("p", { class: "empty" }, "No training needs: the current levels meet every required level."));
+      return;
+    }
+    var tbody = h("tbody", null, items.map(function (it) {
+      return h("tr", { dataset: { competencyId: it.competency_id } },
+        h("th", { scope: "row" }, it.name || it.competency_id, " ", h("code", { class: "cid" }, it.competency_id)),
+        h("td", { class: "gap-current" }, String(it.current_level)),
+        h("td", { class: "gap-required" }, String(it.required_level)),
+        h("td", { class: "gap-gap" }, String(it.gap)),
+        h("td", { class: "gap-activities" }, String(it.activity_count)),
+        h("td", null, (it.levels_to_reach || []).length ? h("ul", { class: "levels-to-reach" }, it.levels_to_reach.map(function (s) {
+          return h("li", null, h("strong", null, "Level " + s.level + ": "), s.descriptor || "(no descriptor)");
+        })) : ""));
+    }));
+    box.appendChild(h("div", { class: "table-wrap" }, h("table", { class: "gap-table" },
+      h("caption", { class: "visually-hidden" }, "Training needs"),
+      h("thead", null, h("tr", null, ["Competency", "Current", "Required", "Gap", "Activities", "Levels to reach"].map(function (t) {
+        return h("th", { scope: "col" }, t);
+      }))), tbody)));
+  }
+
+  function exportRoles(fmt) {
+    return function () {
+      if (!state.position) return;
+      clearError();
+      var unlock = lockRoles();
+      var done = busy("Preparing the " + fmt.toUpperCase() + " export…");
+      api(rolesPath("/export?format=" + fmt), { raw: true })
+        .then(function (res) { return res.json(); })
+        .then(function (data) {
+          download(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }),
+            slug(state.position.title) + "-" + fmt + ".json");
+          done("Export ready: your browser is downloading it.");
+        })
+        .catch(function (err) { done("The export failed."); showError(err); })
+        .then(unlock);
+    };
   }
 
   function renderRoles(pos) {
+    state.position = pos;
+    if (!$("roles-title").value) $("roles-title").value = pos.title || "";
+    if (!$("roles-department").value) $("roles-department").value = pos.department || "";
     var view = $("roles-view");
     clear(view);
-    view.appendChild(h("h3", null, pos.title + " (revision " + pos.revision + ")"));
-    pos.roles.forEach(function (role, i) {
-      var comps = role.competencies.map(function (c) {
-        var r = c.review || {};
-        return h("li", { dataset: { competencyId: c.competency_id } }, c.name + " ",
-          h("code", null, c.competency_id), " – level " + c.required_level +
-          (r.action ? " (" + (ACTION_WORDS[r.action] || r.action) + ")" : ""));
-      });
-      view.appendChild(h("section", { class: "subpanel" },
-        h("h4", null, "Role " + (i + 1) + ": " + role.name),
-        h("p", { class: "help" }, "Activities"),
-        h("ol", { class: "activity-list" }, role.activities.map(function (a) { return h("li", null, a.text); })),
-        h("p", { class: "help" }, "Competencies"),
-        comps.length ? h("ul", null, comps) : h("p", { class: "empty" }, "No competency matched these activities.")));
-    });
+    var meta = ["Position " + pos.id, "revision " + pos.revision];
+    if (pos.department) meta.push("department: " + pos.department);
+    if (pos.ministry) meta.push("ministry: " + pos.ministry);
+    view.appendChild(h("h3", { id: "roles-heading", tabindex: "-1" }, pos.title));
+    view.appendChild(h("p", { class: "meta", id: "roles-meta" }, meta.join(" · ")));
+
+    var mergeName = h("input", { type: "text", id: "merge-name", maxlength: "200", autocomplete: "off",
+      dataset: { focusKey: "merge-name" } });
+    var mergeBtn = h("button", { type: "button", id: "merge-roles", class: "secondary", dataset: { focusKey: "merge" },
+      onclick: function () {
+        var picked = Array.prototype.map.call(view.querySelectorAll("input.role-pick:checked"),
+          function (b) { return Number(b.dataset.role); });
+        if (picked.length < 2) {
+          showError(new ApiError(0, "too_few_roles", "Tick at least two roles to merge."));
+          var first = view.querySelector("input.role-pick");
+          return first && first.focus();
+        }
+        var edit = { op: "merge", roles: picked };
+        if (mergeName.value.trim()) edit.name = mergeName.value.trim();
+        editRoles(edit, "Merging " + picked.length + " roles…", picked.length + " roles merged into role " + (Math.min.apply(null, picked) + 1) + ".",
+          Math.min.apply(null, picked));
+      } }, "Merge selected");
+    if (pos.roles.length > 1) {
+      view.appendChild(h("div", { class: "row merge-row", role: "group", "aria-label": "Merge roles" },
+        h("div", { class: "field grow" }, h("label", { for: mergeName.id }, "Name of the merged role ",
+          h("span", { class: "optional" }, "(optional)")), mergeName),
+        h("div", { class: "actions" }, mergeBtn)));
+      view.appendChild(h("p", { class: "help" }, "To merge roles, tick the box next to each role's heading, then choose Merge selected."));
+    }
+    pos.roles.forEach(function (role, i) { view.appendChild(roleSection(pos, role, i)); });
+    view.appendChild(gapSection(pos));
+    view.appendChild(h("section", { class: "subpanel", "aria-labelledby": "h-roles-export" },
+      h("h4", { id: "h-roles-export" }, "Export"),
+      h("p", { class: "help" }, "Only accepted competencies are exported, each at its required level."),
+      h("div", { class: "actions" },
+        h("button", { type: "button", id: "export-frac", class: "secondary", onclick: exportRoles("frac"),
+          dataset: { focusKey: "export-frac" } }, "Export FRAC JSON"),
+        h("button", { type: "button", id: "export-igot-roles", class: "secondary", onclick: exportRoles("igot"),
+          dataset: { focusKey: "export-igot" } }, "Export iGOT JSON"))));
   }
 
   // ---- wiring ------------------------------------------------------------------------------------
 
   function onHash() {
-    var id = hashSetId();
-    if (!id || (state.set && state.set.id === id)) return;
+    var id = hashSetId(), pid = hashPositionId();
+    var needSet = id && !(state.set && state.set.id === id);
+    var needPosition = pid && !(state.position && state.position.id === pid);
+    if (!needSet && !needPosition) return;
     if (!apiKey()) {
-      setStatus("Enter your API key to open suggestion set " + id + ".");
+      setStatus("Enter your API key to open " + (needSet ? "suggestion set " + id : "position " + pid) + ".");
       return;
     }
-    loadSet(id);
+    if (needSet) loadSet(id);
+    if (needPosition) loadRolesPosition(pid);
   }
 
   function init() {
