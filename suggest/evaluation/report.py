@@ -22,7 +22,8 @@ from . import runner, suites
 REPO = Path(__file__).resolve().parents[2]
 KS = tuple(range(1, 11))
 GROUP_METRICS = ("rp@5", "mrr")
-SETTING_KEYS = ("lexical_weight", "alias_penalty", "facet_theme", "facet_description")
+SETTING_KEYS = ("lexical_weight", "alias_penalty", "facet_theme", "facet_description", "dense_aliases",
+                "retrieve_rows", "runtime")
 N_BINS = 10
 
 
