@@ -104,3 +104,8 @@ def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'cde.db'}"
     return _postgres_schema_url()
+
+
+@pytest.fixture
+def db_url_pg() -> str:
+    return _postgres_schema_url()
