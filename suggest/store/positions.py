@@ -11,7 +11,6 @@ does without being lost.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,10 +21,10 @@ from sqlalchemy.orm import Session
 from ..errors import Conflict, InputError, NotFound
 from . import audit
 from ._checks import check_name, check_text
-from .audit import canonical_json
 from .db import writer
 from .models import PositionDecisionRow, PositionRevisionRow, PositionRow, iso, new_id, utcnow
-from .store import MAX_DECISIONS_PER_CALL, _check_page, _copy_payload, _normalise_decision
+from .decisions import prepare_decisions
+from .store import _check_page, _copy_payload
 
 ACCEPTED = ("accept", "modify")
 
@@ -149,16 +148,8 @@ class PositionStore:
 
     def record_decisions(self, position_id: str, reviewer: str, decisions: list[dict[str, Any]], *,
                          idempotency_key: str | None = None) -> list[dict[str, Any]]:
-        reviewer = check_name(reviewer, "reviewer", max_chars=100)
-        if not isinstance(decisions, list) or not decisions:
-            raise InputError("decisions must be a non-empty list", code="no_decisions")
-        if len(decisions) > MAX_DECISIONS_PER_CALL:
-            raise InputError(f"at most {MAX_DECISIONS_PER_CALL} decisions per call", code="too_many_decisions")
-        items = [_normalise_decision(d) for d in decisions]
-        if idempotency_key is not None:
-            idempotency_key = check_name(idempotency_key, "idempotency_key", max_chars=200)
-        request_hash = hashlib.sha256(canonical_json({"position_id": position_id, "decisions": items})
-                                      .encode()).hexdigest()
+        reviewer, items, idempotency_key, request_hash = prepare_decisions(
+            {"position_id": position_id}, reviewer, decisions, idempotency_key)
         D = PositionDecisionRow
         with self._write() as s:
             if idempotency_key is not None:

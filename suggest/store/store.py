@@ -8,7 +8,6 @@ mind is a new row whose ``supersedes_id`` points at the reviewer's earlier decis
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InputError, NotFound, NotReady
 from . import audit, keys, proposals
-from ._checks import check_level, check_name, check_text
+from ._checks import check_name, check_text
+from .decisions import prepare_decisions
 from .audit import canonical_json
 from .db import make_engine, migrate, writer
-from .models import ACTIONS, ASK_TAGS, DecisionRow, IdempotencyRow, SuggestionSetRow, iso, new_id, utcnow
+from .models import DecisionRow, IdempotencyRow, SuggestionSetRow, iso, new_id, utcnow
 
 if TYPE_CHECKING:
     from .positions import PositionStore
@@ -33,9 +33,6 @@ SET_STATUSES = ("open", "in_review", "reviewed")
 # Pages above this are refused: an unbounded limit is an easy way to exhaust memory (OWASP API4).
 MAX_PAGE = 500
 # Mirrors Settings.max_batch_items; the API checks the configured value first.
-MAX_DECISIONS_PER_CALL = 1000
-_DECISION_KEYS = frozenset({"competency_id", "action", "level", "ask_tag", "reason_code", "comment"})
-_MAX_ID_CHARS = 100
 
 
 class Store:
@@ -154,15 +151,8 @@ class Store:
 
     def record_decisions(self, set_id: str, reviewer: str, decisions: list[dict[str, Any]], *,
                          idempotency_key: str | None = None) -> list[dict[str, Any]]:
-        reviewer = check_name(reviewer, "reviewer", max_chars=100)
-        if not isinstance(decisions, list) or not decisions:
-            raise InputError("decisions must be a non-empty list", code="no_decisions")
-        if len(decisions) > MAX_DECISIONS_PER_CALL:
-            raise InputError(f"at most {MAX_DECISIONS_PER_CALL} decisions per call", code="too_many_decisions")
-        items = [_normalise_decision(d) for d in decisions]
-        if idempotency_key is not None:
-            idempotency_key = check_name(idempotency_key, "idempotency_key", max_chars=200)
-        request_hash = hashlib.sha256(canonical_json({"set_id": set_id, "decisions": items}).encode()).hexdigest()
+        reviewer, items, idempotency_key, request_hash = prepare_decisions(
+            {"set_id": set_id}, reviewer, decisions, idempotency_key)
         with self._write() as s:
             if idempotency_key is not None:
                 prior = s.get(IdempotencyRow, (idempotency_key, reviewer))
@@ -335,33 +325,6 @@ def _decision_dict(row: DecisionRow) -> dict[str, Any]:
             "level": row.level, "ask_tag": row.ask_tag, "reason_code": row.reason_code, "comment": row.comment,
             "reviewer": row.reviewer, "at": iso(row.at), "supersedes_id": row.supersedes_id,
             "idempotency_key": row.idempotency_key}
-
-
-def _normalise_decision(raw: Any) -> dict[str, Any]:
-    """Validate one decision; the result has every key, so equal requests hash equally."""
-    if not isinstance(raw, dict):
-        raise InputError("each decision must be an object", code="invalid_decision")
-    extra = sorted(set(raw) - _DECISION_KEYS)
-    if extra:
-        # identity and timestamps come from the store, never from the caller (mass assignment)
-        raise InputError(f"unexpected fields in decision: {', '.join(extra)}", code="invalid_decision")
-    action = raw.get("action")
-    if action not in ACTIONS:
-        raise InputError(f"action must be one of {', '.join(ACTIONS)}", code="invalid_action")
-    ask_tag = raw.get("ask_tag")
-    if ask_tag is not None and ask_tag not in ASK_TAGS:
-        raise InputError(f"ask_tag must be one of {', '.join(ASK_TAGS)}", code="invalid_ask_tag")
-    item = {
-        "competency_id": check_name(raw.get("competency_id"), "competency_id", max_chars=_MAX_ID_CHARS),
-        "action": action,
-        "level": check_level(raw.get("level")),
-        "ask_tag": ask_tag,
-        "reason_code": check_text(raw.get("reason_code"), "reason_code", max_chars=100),
-        "comment": check_text(raw.get("comment"), "comment"),
-    }
-    if action == "modify" and item["level"] is None and ask_tag is None:
-        raise InputError("a 'modify' decision must change the level or the ASK tag", code="modify_needs_change")
-    return item
 
 
 def _optional_name(value: Any, field: str) -> str | None:
