@@ -175,7 +175,8 @@ def test_write_report_on_tiny_gold(tmp_path, monkeypatch):
     saved = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert saved["dictionary"]["name"] == "tiny" and saved["dictionary"]["fingerprint"].startswith("sha256:")
     assert saved["model"] == "fake-bow" and saved["git_commit"] == "abc123" and saved["created_at"]
-    assert set(saved["settings"]) == {"lexical_weight", "alias_penalty", "facet_theme", "facet_description"}
+    assert set(saved["settings"]) == {"lexical_weight", "alias_penalty", "facet_theme", "facet_description",
+                                      "dense_aliases", "retrieve_rows", "runtime"}
     assert set(saved["methods"]) == {"lexical", "dense", "hybrid"}
     for r in saved["methods"].values():
         assert r["n"] == 3 and 0.0 <= r["rp@1"] <= 1.0 and len(r["rp@1_ci"]) == 2
