@@ -66,6 +66,13 @@ class ModelError(CDEError):
     status = 503
 
 
+class Busy(CDEError):
+    """Too many suggestion requests are already running or waiting; the client should retry shortly."""
+
+    code = "busy"
+    status = 503
+
+
 class NotReady(CDEError):
     code = "not_ready"
     status = 503

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     max_decisions: int = Field(200, ge=1, description="decisions per request")
     default_page_size: int = Field(50, ge=1)
     max_page_size: int = Field(200, ge=1)
+    # model calls are CPU-bound: run a few at a time, queue a few more, refuse the rest quickly (503)
+    max_concurrent_suggest: int = Field(1, ge=1, description="suggestion calls running at once")
+    max_queued_suggest: int = Field(16, ge=0, description="calls allowed to wait for a slot")
+    queue_timeout_s: float = Field(30.0, gt=0, description="longest wait for a slot before 503")
     dev_key: str | None = Field(None, description="development admin key, accepted only from loopback clients")
 
     @property

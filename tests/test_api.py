@@ -237,3 +237,36 @@ def test_audit_trail_records_writes_and_verifies(env):
     kinds = [e["kind"] for e in client.get("/v1/audit?limit=20", headers=h(keys["admin"])).json()["items"]]
     assert "decision" in kinds and "key.create" in kinds
     assert store.verify_chain()["ok"] is True
+
+
+def test_busy_model_answers_503_with_retry_after(tmp_path):
+    """One slot, no queue: while a slow suggestion runs, the next one is refused at once."""
+    import threading
+
+    settings = Settings(data_dir=tmp_path, dictionary=DATA / "tiny_dictionary.yaml", dev_key="dev-secret",
+                        max_concurrent_suggest=1, max_queued_suggest=0)
+    d = load_dictionary(settings.dictionary)
+    enc = FakeEncoder()
+    suggester = Suggester(settings, d, enc, build_or_load(d, enc, settings.resolved_cache_dir))
+    started, release = threading.Event(), threading.Event()
+    real = suggester.suggest
+
+    def slow(*a, **k):
+        started.set()
+        release.wait(10)
+        return real(*a, **k)
+
+    suggester.suggest = slow
+    app = create_app(settings, suggester=suggester, store=Store.open(f"sqlite:///{tmp_path / 'b.db'}"))
+    with TestClient(app) as client:
+        first: dict = {}
+        t = threading.Thread(target=lambda: first.update(r=client.post(
+            "/v1/suggestions", json={"text": JD}, headers=h("dev-secret"))))
+        t.start()
+        assert started.wait(10)
+        r = client.post("/v1/suggestions", json={"text": JD}, headers=h("dev-secret"))
+        assert r.status_code == 503 and r.json()["code"] == "busy" and r.headers["retry-after"]
+        release.set()
+        t.join(10)
+        assert first["r"].status_code == 201
+        assert client.post("/v1/suggestions", json={"text": JD}, headers=h("dev-secret")).status_code == 201

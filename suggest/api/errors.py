@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ..errors import AuthError, CDEError
+from ..errors import AuthError, Busy, CDEError
 
 log = logging.getLogger("cde.api")
 
@@ -23,6 +23,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CDEError)
     async def _cde(_: Request, exc: CDEError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthError) else None
+        if isinstance(exc, Busy):
+            headers = {"Retry-After": str((exc.detail or {}).get("retry_after_s", 2))}
         return error_response(exc.status, exc.code, exc.message, exc.detail, headers)
 
     @app.exception_handler(RequestValidationError)

@@ -74,8 +74,10 @@ def required(position: dict[str, Any]) -> list[dict[str, Any]]:
 def create_position(body: PositionIn, request: Request, who: Viewer) -> dict:
     """Group the JD's activities into roles (its own headings when it has them) and suggest each role's
     competencies from that role's activities only."""
-    suggester = _services(request).need_suggester()
-    payload = position_ops.initial_roles(suggester, body.text)
+    services = _services(request)
+    suggester = services.need_suggester()
+    with services.model_slot():
+        payload = position_ops.initial_roles(suggester, body.text)
     info, model_id = _loaded(suggester)
     store = _positions(request)
     position_id = store.create(payload, title=body.title, department=body.department, ministry=body.ministry,
@@ -122,9 +124,11 @@ def edit_roles(position_id: str, body: EditIn, request: Request, who: Reviewer) 
         roles, _ = position_ops.restructure(payload["roles"], edit)
         new_payload = {**payload, "roles": roles}
     else:
-        suggester = _services(request).need_suggester()
+        services = _services(request)
+        suggester = services.need_suggester()
         _same_scoring(position, suggester)
-        new_payload = position_ops.apply_edit(payload, edit, suggester, suggester.score(position["text"]))
+        with services.model_slot():
+            new_payload = position_ops.apply_edit(payload, edit, suggester, suggester.score(position["text"]))
     store.save_revision(position_id, actor=who.name, op=body.op, detail=edit, payload=new_payload,
                         base_revision=position["revision"])
     return store.get(position_id)
@@ -135,10 +139,12 @@ def rerun_position(position_id: str, request: Request, who: Reviewer) -> dict:
     """Recompute every role against the dictionary and model loaded now, keeping the roles themselves;
     the answer says which competencies were added, dropped or changed."""
     store = _positions(request)
-    suggester = _services(request).need_suggester()
+    services = _services(request)
+    suggester = services.need_suggester()
     position = store.load(position_id)
     before = position["payload"]
-    after = position_ops.rerun(before, position["text"], suggester, suggester.score(position["text"]))
+    with services.model_slot():
+        after = position_ops.rerun(before, position["text"], suggester, suggester.score(position["text"]))
     change = position_ops.diff(before["roles"], after["roles"])
     info, model_id = _loaded(suggester)
     detail = {"from": {"dictionary": position["dictionary"], "model": position["model"]},

@@ -42,7 +42,9 @@ def create_suggestions(body: SuggestRequest, request: Request, who: Viewer) -> d
     s = services.settings
     if body.top_k is not None and body.top_k > s.max_top_k:
         raise InputError(f"top_k must be between 1 and {s.max_top_k}", code="top_k_out_of_range")
-    result = services.need_suggester().suggest(body.text, top_k=body.top_k, min_score=body.min_score)
+    suggester = services.need_suggester()
+    with services.model_slot():
+        result = suggester.suggest(body.text, top_k=body.top_k, min_score=body.min_score)
     store = services.need_store()
     payload = result.model_dump(mode="json")
     set_id = store.save_suggestion_set(payload, text=body.text, position=body.position, department=body.department,

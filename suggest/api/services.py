@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from ..errors import NotReady
+from ..errors import Busy, NotReady
 from ..settings import Settings
 
 log = logging.getLogger("cde.api")
@@ -20,6 +22,33 @@ class Services:
     store: object | None = None
     errors: dict[str, str] = field(default_factory=dict)
     _thread: threading.Thread | None = None
+    _slots: threading.BoundedSemaphore | None = None
+    _waiting: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextmanager
+    def model_slot(self) -> Iterator[None]:
+        """Bound the CPU-bound model calls: a short queue, then 503 with Retry-After, instead of letting
+        the 40-thread pool pile up work (style_reliability.md B.7)."""
+        s = self.settings
+        with self._lock:
+            if self._slots is None:
+                self._slots = threading.BoundedSemaphore(s.max_concurrent_suggest)
+            if self._waiting >= s.max_concurrent_suggest + s.max_queued_suggest:
+                raise Busy("the service is busy with other requests; retry in a few seconds",
+                           detail={"retry_after_s": 2})
+            self._waiting += 1
+        try:
+            if not self._slots.acquire(timeout=s.queue_timeout_s):
+                raise Busy("the request waited too long for the model; retry in a few seconds",
+                           detail={"retry_after_s": 5})
+            try:
+                yield
+            finally:
+                self._slots.release()
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     def start(self) -> None:
         if self.suggester is not None and self.store is not None:
