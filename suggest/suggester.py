@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from . import rank
+from .calibration import load_calibration
 from .dictionary import ASK_KINDS, Dictionary, load_dictionary
 from .encode import Encoder, load_encoder
 from .errors import InputError
@@ -170,8 +171,6 @@ class Suggester:
 
     @property
     def calibration(self) -> tuple[float, float]:
-        from .calibration import load_calibration
-
         return load_calibration(self.encoder.model_id)
 
 

@@ -14,6 +14,8 @@ A connection is a writer when it comes from ``writer(engine)``, which only sets 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -63,6 +66,24 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def writer(engine: Engine) -> Engine:
     """The same engine and pool, but its transactions are serialised write transactions."""
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+class Sessions:
+    """Read and write sessions over one engine; the stores of suggestion sets and of positions share it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = writer(engine)
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

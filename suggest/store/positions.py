@@ -11,17 +11,15 @@ does without being lost.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InputError, NotFound
 from . import audit
 from ._checks import check_name, check_text
-from .db import writer
+from .db import Sessions
 from .models import PositionDecisionRow, PositionRevisionRow, PositionRow, iso, new_id, utcnow
 from .decisions import prepare_decisions
 from .store import _check_page, _copy_payload
@@ -29,21 +27,7 @@ from .store import _check_page, _copy_payload
 ACCEPTED = ("accept", "modify")
 
 
-class PositionStore:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._writer = writer(engine)
-
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    @contextmanager
-    def _read(self) -> Iterator[Session]:
-        with Session(self.engine) as session:
-            yield session
-
+class PositionStore(Sessions):
     # -- positions -------------------------------------------------------------------------------
 
     def create(self, payload: dict[str, Any], *, title: str, department: str, ministry: str | None, text: str,

@@ -9,12 +9,10 @@ mind is a new row whose ``supersedes_id`` points at the reviewer's earlier decis
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -23,7 +21,7 @@ from . import audit, keys, proposals
 from ._checks import check_name, check_text
 from .decisions import prepare_decisions
 from .audit import canonical_json
-from .db import make_engine, migrate, writer
+from .db import Sessions, make_engine, migrate
 from .models import DecisionRow, IdempotencyRow, SuggestionSetRow, iso, new_id, utcnow
 
 if TYPE_CHECKING:
@@ -35,12 +33,8 @@ MAX_PAGE = 500
 # Mirrors Settings.max_batch_items; the API checks the configured value first.
 
 
-class Store:
+class Store(Sessions):
     """Decision store. ``Store.open(url)`` for normal use; ``Store(engine)`` when tests own the engine."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._writer = writer(engine)
 
     @classmethod
     def open(cls, url: str, *, run_migrations: bool = True) -> Store:
@@ -56,16 +50,6 @@ class Store:
     def positions(self) -> PositionStore:
         from .positions import PositionStore  # it imports this module: a top-level import would be circular
         return PositionStore(self.engine)
-
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    @contextmanager
-    def _read(self) -> Iterator[Session]:
-        with Session(self.engine) as session:
-            yield session
 
     def ping(self) -> None:
         try:
