@@ -27,9 +27,9 @@ def _level(value: Any, where: str) -> int:
         level = int(str(value).strip())
     except (TypeError, ValueError):
         raise InputError(f"{where}: level {value!r} is not a whole number; use 0 (not held) to 5",
-                         code="bad_level") from None
+                         code="invalid_level") from None
     if not MIN_LEVEL <= level <= MAX_LEVEL:
-        raise InputError(f"{where}: level {level} is outside {MIN_LEVEL}..{MAX_LEVEL}", code="bad_level")
+        raise InputError(f"{where}: level {level} is outside {MIN_LEVEL}..{MAX_LEVEL}", code="invalid_level")
     return level
 
 

@@ -91,8 +91,8 @@ class FacetIndex:
         return scores, self.dense_rows[ids]
 
 
-def cache_key(dictionary: Dictionary, model_id: str, model_hash: str = "", config: FacetConfig = FacetConfig()) -> str:
-    blob = "|".join([FACET_SCHEMA, config.tag, dictionary.fingerprint, model_id, model_hash])
+def cache_key(dictionary: Dictionary, model_id: str, model_revision: str, config: FacetConfig = FacetConfig()) -> str:
+    blob = "|".join([FACET_SCHEMA, config.tag, dictionary.fingerprint, model_id, model_revision])
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -108,11 +108,12 @@ def _atomic_write(path: Path, write) -> None:
 
 
 def build_or_load(dictionary: Dictionary, encoder: Encoder, cache_dir: Path, *, rebuild: bool = False,
-                  model_hash: str = "", config: FacetConfig = FacetConfig()) -> FacetIndex:
+                  config: FacetConfig = FacetConfig()) -> FacetIndex:
     """Load the index for (dictionary, model, facet config) from the cache, or embed and save it."""
     rows = facet_rows(dictionary.entries, config)
     dense = dense_row_ids(rows, config)
-    key = cache_key(dictionary, encoder.model_id, model_hash, config)
+    # the revision (weights sha256) is in the key: vectors from other weights must never be reused
+    key = cache_key(dictionary, encoder.model_id, encoder.revision, config)
     folder = cache_dir / "index" / key
     if not rebuild and (folder / "meta.json").is_file():
         try:
@@ -137,6 +138,6 @@ def build_or_load(dictionary: Dictionary, encoder: Encoder, cache_dir: Path, *, 
     _atomic_write(folder / "facets.faiss", lambda p: faiss.write_index(index, p))
     _atomic_write(folder / "levels.npy", lambda p: np.save(open(p, "wb"), levels))
     meta = {"key": key, "schema": FACET_SCHEMA, "dictionary": dictionary.info.model_dump(),
-            "model": encoder.model_id, "rows": len(rows), "embedded_rows": int(len(dense))}
+            "model": encoder.model_id, "revision": encoder.revision, "rows": len(rows), "embedded_rows": int(len(dense))}
     _atomic_write(folder / "meta.json", lambda p: Path(p).write_text(json.dumps(meta, indent=2)))
     return FacetIndex(rows, index, dense, vectors, levels, key, built=True)

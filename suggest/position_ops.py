@@ -5,8 +5,7 @@ position's text). Scoring is deterministic, so `suggester.score(text)` gives the
 were built from and an edit can recompute competencies without storing a matrix per position.
 
 After an edit, each affected role's competencies are recomputed from that role's OWN activities only,
-exactly as `roles.build_roles` does it: a role is a job within the job, and a competency that only
-another role's activities need is not this role's to carry.
+with the same `roles.role_competencies` that `roles.build_roles` uses.
 """
 
 from __future__ import annotations
@@ -18,28 +17,13 @@ import numpy as np
 
 from . import rank
 from .errors import Conflict, InputError
-from .roles import _competency_dict, build_roles, name_role
+from .roles import activity_dict, build_roles, name_role, role_competencies
 
 if TYPE_CHECKING:
     from .suggester import Scored, Suggester
 
 EDIT_OPS = ("rename", "merge", "split", "move")
 MAX_ROLE_NAME_CHARS = 200
-
-
-class _Prescored:
-    """A suggester whose `score` answers with rows already computed, so `build_roles` can be reused as
-    is while the same rows also give the unmatched activities: the text is encoded once, not twice."""
-
-    def __init__(self, suggester: Suggester, scored: Scored) -> None:
-        self._suggester = suggester
-        self._scored = scored
-
-    def score(self, text: str) -> Scored:
-        return self._scored
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._suggester, name)
 
 
 def params_of(suggester: Suggester) -> dict[str, Any]:
@@ -50,33 +34,11 @@ def params_of(suggester: Suggester) -> dict[str, Any]:
 
 def initial_roles(suggester: Suggester, text: str) -> dict[str, Any]:
     """The first payload of a new position: roles, unmatched activities and the ranking parameters."""
-    from .suggester import check_text
-
-    text = check_text(text, suggester.settings.max_text_chars)
     scored = suggester.score(text)
     params = params_of(suggester)
-    roles = build_roles(_Prescored(suggester, scored), text, **params)  # type: ignore[arg-type]
+    roles = build_roles(suggester, text, scored=scored, **params)
     return {"roles": roles, "unmatched": rank.unmatched(scored.scores, suggester.settings.unmatched_score),
             "params": params}
-
-
-def competencies_for(suggester: Suggester, scored: Scored, group: list[int], *, top_k: int,
-                     min_score: float) -> list[dict[str, Any]]:
-    """One role's competencies from its own rows; the same steps as the loop inside `build_roles`."""
-    rows = np.asarray(group, dtype=np.int64)
-    out = []
-    for r in rank.aggregate(scored.scores[rows], min_score=min_score, top_k=top_k,
-                            max_evidence=suggester.settings.evidence_per_suggestion):
-        # evidence keeps the global activity indexes, so offsets still point into the original text
-        global_ev = tuple((group[a], sc) for a, sc in r.evidence)
-        explained = suggester._explain(rank.Ranked(r.competency, r.score, global_ev), scored)
-        out.append(_competency_dict(explained))
-    return out
-
-
-def _activity(scored: Scored, i: int) -> dict[str, Any]:
-    a = scored.activities[i]
-    return {"index": a.index, "text": a.text, "start": a.start, "end": a.end, "section": a.section}
 
 
 def check_alignment(roles: list[dict[str, Any]], scored: Scored) -> None:
@@ -213,8 +175,8 @@ def recompute(roles: list[dict[str, Any]], affected: list[int], suggester: Sugge
         role = out[r]
         group = [a["index"] for a in role["activities"]]
         # rows refreshed too: a move or merge keeps offsets, but a rerun may follow a new segmentation
-        role["activities"] = [_activity(scored, i) for i in group]
-        role["competencies"] = competencies_for(suggester, scored, group, top_k=int(params["top_k"]),
+        role["activities"] = [activity_dict(scored.activities[i]) for i in group]
+        role["competencies"] = role_competencies(suggester, scored, group, top_k=int(params["top_k"]),
                                                 min_score=float(params["min_score"]))
         if not role.get("name"):
             rows = np.asarray(group, dtype=np.int64)
@@ -239,7 +201,7 @@ def rerun(payload: dict[str, Any], text: str, suggester: Suggester, scored: Scor
     try:
         check_alignment(payload["roles"], scored)
     except Conflict:
-        fresh = build_roles(_Prescored(suggester, scored), text, **params)  # type: ignore[arg-type]
+        fresh = build_roles(suggester, text, scored=scored, **params)
         return {**payload, "roles": fresh, "params": params,
                 "unmatched": rank.unmatched(scored.scores, suggester.settings.unmatched_score)}
     roles = recompute(payload["roles"], list(range(len(payload["roles"]))), suggester, scored, params)

@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import rank
 from .dictionary import Dictionary
 from .errors import InputError
 from .segment import Activity
 
 if TYPE_CHECKING:  # the suggester pulls in torch and faiss; grouping and naming must not
-    from .suggester import Suggester
+    from .suggester import Scored, Suggester
 
 # Both tuned together on the unstructured gold positions R01-R05 ONLY (eval/gold/roles.jsonl, by
 # suggest.evaluation.roles_eval.tune) and reported on all fourteen; the measured ARI is in that module.
@@ -317,44 +316,45 @@ def _competency_dict(s: Any) -> dict[str, Any]:
     return {k: d[k] for k in keys}
 
 
-def build_roles(suggester: "Suggester", text: str | bytes, *, distance_threshold: float | None = None,
-                top_k: int | None = None, min_score: float | None = None) -> list[dict[str, Any]]:
-    """Segment and score once; group; name each group; rank competencies from each group's own rows.
+def role_competencies(suggester: Suggester, scored: Scored, group: Sequence[int], *, top_k: int,
+                      min_score: float) -> list[dict[str, Any]]:
+    """One role's competencies, ranked from that role's own activities only: a role is a job within the
+    job, and a competency that only another role's activities need is not this role's to carry."""
+    return [_competency_dict(s) for s in suggester.rank(scored, activities=group, top_k=top_k, min_score=min_score)]
+
+
+def role_dict(suggester: Suggester, scored: Scored, group: list[int], *, structured: bool, top_k: int,
+              min_score: float) -> dict[str, Any]:
+    rows = np.asarray(group, dtype=np.int64)
+    return {
+        "name": name_role([scored.activities[i].text for i in group], scored.scores[rows], suggester.dictionary,
+                          vectors=scored.vectors[rows]),
+        "section": scored.activities[group[0]].section if structured else None,
+        "activities": [activity_dict(scored.activities[i]) for i in group],
+        "competencies": role_competencies(suggester, scored, group, top_k=top_k, min_score=min_score),
+    }
+
+
+def activity_dict(a: Activity) -> dict[str, Any]:
+    return {"index": a.index, "text": a.text, "start": a.start, "end": a.end, "section": a.section}
+
+
+def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | None = None,
+                distance_threshold: float | None = None, top_k: int | None = None,
+                min_score: float | None = None) -> list[dict[str, Any]]:
+    """Score once (or reuse `scored`, the stage-1 result of the same text); group; name each group; rank
+    each group's competencies with the suggester's public `rank` stage.
 
     Evidence keeps the global activity indexes and text offsets, so a role's evidence can be highlighted
     in the original JD."""
-    from .suggester import check_text
+    from .suggester import check_ranking
 
-    s = suggester.settings
-    text = check_text(text, s.max_text_chars)
-    top_k = s.top_k if top_k is None else top_k
-    min_score = s.min_score if min_score is None else min_score
+    top_k, min_score = check_ranking(suggester.settings, top_k, min_score)
     threshold = DISTANCE_THRESHOLD if distance_threshold is None else distance_threshold
-    if not 1 <= top_k <= s.max_top_k:
-        raise InputError(f"top_k must be between 1 and {s.max_top_k}", code="top_k_out_of_range")
-    if not 0.0 <= min_score <= 1.0:
-        raise InputError("min_score must be between 0 and 1", code="min_score_out_of_range")
     if threshold <= 0:
         raise InputError("distance_threshold must be positive", code="threshold_out_of_range")
-    scored = suggester.score(text)
+    scored = scored if scored is not None else suggester.score(text)
     feats = role_features([a.text for a in scored.activities], scored.vectors)
     structured = has_structure(scored.activities)
-    roles: list[dict[str, Any]] = []
-    for group in group_activities(scored.activities, feats, distance_threshold=threshold):
-        rows = np.asarray(group, dtype=np.int64)
-        sub = scored.scores[rows]
-        name = name_role([scored.activities[i].text for i in group], sub, suggester.dictionary,
-                         vectors=scored.vectors[rows])
-        competencies = []
-        for r in rank.aggregate(sub, min_score=min_score, top_k=top_k, max_evidence=s.evidence_per_suggestion):
-            global_ev = tuple((group[a], sc) for a, sc in r.evidence)
-            explained = suggester._explain(rank.Ranked(r.competency, r.score, global_ev), scored)
-            competencies.append(_competency_dict(explained))
-        roles.append({
-            "name": name,
-            "section": scored.activities[group[0]].section if structured else None,
-            "activities": [{"index": a.index, "text": a.text, "start": a.start, "end": a.end, "section": a.section}
-                           for a in (scored.activities[i] for i in group)],
-            "competencies": competencies,
-        })
-    return roles
+    return [role_dict(suggester, scored, group, structured=structured, top_k=top_k, min_score=min_score)
+            for group in group_activities(scored.activities, feats, distance_threshold=threshold)]

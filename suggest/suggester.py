@@ -1,14 +1,21 @@
-"""The pipeline: text -> activities -> vectors -> facet hits -> ranked, explained suggestions."""
+"""The pipeline: text -> activities -> vectors -> facet hits -> ranked, explained suggestions.
+
+Two public stages: `score(text) -> Scored` (segment, encode, retrieve, fuse: the model's work) and
+`rank(scored, activities=...) -> list[Suggestion]` (pure given the loaded dictionary and index).
+`suggest` is the two together; roles and positions rank subsets of the same `Scored`, so a text is
+encoded once however many roles it is split into.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from . import rank
+from . import rank as ranking
 from .calibration import load_calibration
 from .dictionary import ASK_KINDS, Dictionary, load_dictionary
 from .encode import Encoder, load_encoder
@@ -36,6 +43,18 @@ def check_text(text: str | bytes, max_chars: int) -> str:
                          "split it or raise CDE_MAX_TEXT_CHARS", code="text_too_long",
                          detail={"limit": max_chars, "length": len(text)})
     return text
+
+
+def check_ranking(settings: Settings, top_k: int | None, min_score: float | None) -> tuple[int, float]:
+    """The request's top_k and min_score, or the settings' defaults; out-of-range values are refused."""
+    top_k = settings.top_k if top_k is None else top_k
+    min_score = settings.min_score if min_score is None else min_score
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= settings.max_top_k:
+        raise InputError(f"top_k must be between 1 and {settings.max_top_k}", code="top_k_out_of_range",
+                         detail={"max_top_k": settings.max_top_k})
+    if not 0.0 <= min_score <= 1.0:
+        raise InputError("min_score must be between 0 and 1", code="min_score_out_of_range")
+    return top_k, float(min_score)
 
 
 @dataclass
@@ -79,10 +98,13 @@ class Suggester:
         warm.join()
         return suggester
 
-    # -- scoring ---------------------------------------------------------------------------------
+    def score_texts(self, texts: list[str], vectors: np.ndarray | None = None, *,
+                    lexical_weight: float | None = None) -> np.ndarray:
+        """(texts, competencies) fused scores; also used by the evaluation harness for sentence queries.
 
-    def score_texts(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
-        """(texts, competencies) fused scores; also used by the evaluation harness for sentence queries."""
+        `lexical_weight` overrides the settings' BM25 weight for this call only (the evaluation's
+        lexical and dense baselines); the shared settings are never changed."""
+        weight = self.settings.lexical_weight if lexical_weight is None else lexical_weight
         if vectors is None:
             vectors = self.encoder.encode(texts)
         n = len(self.dictionary.entries)
@@ -91,47 +113,53 @@ class Suggester:
         if self.settings.alias_penalty:
             d_scores = d_scores - self._row_penalty[d_ids]
         # a competency no dense row reached is scored as the weakest retrieved hit, not as zero
-        dense = rank.pool_max(d_ids, d_scores, self._row_owner, n, fill=d_scores[:, -1])
+        dense = ranking.pool_max(d_ids, d_scores, self._row_owner, n, fill=d_scores[:, -1])
         lexical = None
-        if self.settings.lexical_weight > 0:
+        if weight > 0:
             l_scores, l_ids = self.lexical.search(texts, k)
-            lexical = rank.normalise_rows(rank.pool_max(l_ids, l_scores, self._row_owner, n, fill=0.0))
-        return rank.fuse(dense, lexical, self.settings.lexical_weight)
+            lexical = ranking.normalise_rows(ranking.pool_max(l_ids, l_scores, self._row_owner, n, fill=0.0))
+        return ranking.fuse(dense, lexical, weight)
 
-    def score(self, text: str) -> Scored:
+    # -- the two public stages -------------------------------------------------------------------
+
+    def score(self, text: str | bytes, *, lexical_weight: float | None = None) -> Scored:
+        """Stage 1: check the text, segment it, encode the activities and score them against the dictionary."""
+        text = check_text(text, self.settings.max_text_chars)
         activities = segment(text, max_activities=self.settings.max_activities)
         texts = [a.text[: self.settings.max_activity_chars] for a in activities]
         if not texts:
             return Scored(activities, np.zeros((0, self.encoder.dimension), np.float32),
                           np.zeros((0, len(self.dictionary.entries)), np.float32))
         vectors = self.encoder.encode(texts)
-        return Scored(activities, vectors, self.score_texts(texts, vectors))
+        return Scored(activities, vectors, self.score_texts(texts, vectors, lexical_weight=lexical_weight))
 
-    # -- public ----------------------------------------------------------------------------------
+    def rank(self, scored: Scored, *, activities: Sequence[int] | None = None, top_k: int | None = None,
+             min_score: float | None = None) -> list[Suggestion]:
+        """Stage 2: the explained suggestions for all activities, or for a subset (one role's).
 
-    def suggest(self, text: str | bytes, *, top_k: int | None = None, min_score: float | None = None) -> SuggestionSet:
-        s = self.settings
-        text = check_text(text, s.max_text_chars)
-        top_k = s.top_k if top_k is None else top_k
-        min_score = s.min_score if min_score is None else min_score
-        if not 1 <= top_k <= s.max_top_k:
-            raise InputError(f"top_k must be between 1 and {s.max_top_k}", code="top_k_out_of_range")
-        if not 0.0 <= min_score <= 1.0:
-            raise InputError("min_score must be between 0 and 1", code="min_score_out_of_range")
-        scored = self.score(text)
-        ranked = rank.aggregate(scored.scores, min_score=min_score, top_k=top_k,
-                                max_evidence=s.evidence_per_suggestion)
-        suggestions = [self._explain(r, scored) for r in ranked]
+        Evidence keeps the global activity indexes and offsets, so it always points into the original text."""
+        top_k, min_score = check_ranking(self.settings, top_k, min_score)
+        rows = list(range(len(scored.activities))) if activities is None else [int(a) for a in activities]
+        ranked = ranking.aggregate(scored.scores[np.asarray(rows, dtype=np.int64)], min_score=min_score, top_k=top_k,
+                                max_evidence=self.settings.evidence_per_suggestion)
+        return [self._explain(ranking.Ranked(r.competency, r.score, tuple((rows[a], sc) for a, sc in r.evidence)),
+                              scored) for r in ranked]
+
+    def suggest(self, text: str | bytes, *, top_k: int | None = None, min_score: float | None = None,
+                lexical_weight: float | None = None) -> SuggestionSet:
+        """Both stages: the whole suggestion set for one text."""
+        check_ranking(self.settings, top_k, min_score)  # before the model runs
+        scored = self.score(text, lexical_weight=lexical_weight)
         return SuggestionSet(
             dictionary=self.dictionary.info,
-            model=ModelInfo(id=self.encoder.model_id),
+            model=ModelInfo(id=self.encoder.model_id, revision=self.encoder.revision),
             activities=[ActivityOut(index=a.index, text=a.text, start=a.start, end=a.end, section=a.section)
                         for a in scored.activities],
-            suggestions=suggestions,
-            unmatched=rank.unmatched(scored.scores, s.unmatched_score),
+            suggestions=self.rank(scored, top_k=top_k, min_score=min_score),
+            unmatched=ranking.unmatched(scored.scores, self.settings.unmatched_score),
         )
 
-    def _explain(self, r: rank.Ranked, scored: Scored) -> Suggestion:
+    def _explain(self, r: ranking.Ranked, scored: Scored) -> Suggestion:
         entry = self.dictionary.entries[r.competency]
         ev_acts = [a for a, _ in r.evidence] or [int(np.argmax(scored.scores[:, r.competency]))]
         act_vecs = scored.vectors[ev_acts]
@@ -152,7 +180,7 @@ class Suggester:
                     break
         tags = [k for k in ASK_KINDS if ask[k]] or [_default_ask(entry.type)]
         lv = self.index.level_vectors[r.competency * 5:(r.competency + 1) * 5] @ act_vecs[0]
-        level = rank.suggest_level(lv, rank.level_prior(scored.activities[ev_acts[0]].text))
+        level = ranking.suggest_level(lv, ranking.level_prior(scored.activities[ev_acts[0]].text))
         return Suggestion(
             competency_id=entry.id,
             name=entry.name,
@@ -160,7 +188,7 @@ class Suggester:
             competencyThemeName=entry.theme,
             competencySubThemeName=entry.sub_theme_name,
             score=round(r.score, 4),
-            confidence=round(rank.calibrate(r.score, *self.calibration), 4),
+            confidence=round(ranking.calibrate(r.score, *self.calibration), 4),
             suggested_level=level,
             ask_tags=tags,
             ask=AskMatch(**ask),

@@ -23,6 +23,7 @@ class FakeEncoder:
     share words are close. Good enough to test ranking logic without loading a model."""
 
     model_id = "fake-bow"
+    revision = "test-only"
     dimension = 64
 
     def __init__(self, seed: int = 7) -> None:

@@ -25,7 +25,7 @@ def test_keys_create_prints_the_key_alone_on_the_last_line_and_stores_a_hash(tmp
     revoked = runner.invoke(app, ["keys", "revoke", "asha"], env=env)
     assert revoked.exit_code == 0 and store.verify_key(key) is None
     bad = runner.invoke(app, ["keys", "create", "--role", "boss", "--name", "x"], env=env)
-    assert bad.exit_code == 2 and "bad_role" in bad.output
+    assert bad.exit_code == 2 and "invalid_role" in bad.output
 
 
 def test_audit_verify_names_the_first_broken_link(tmp_path):

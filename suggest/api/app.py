@@ -16,7 +16,7 @@ from .positions import router as positions_router
 from .routes import router
 from .services import Services
 
-PUBLIC_PATHS = ("/healthz", "/readyz", "/", "/static", "/openapi.json", "/docs")
+PUBLIC_PATHS = ("/healthz", "/readyz", "/", "/static", "/openapi.json", "/docs", "/v1/errors")
 
 
 def create_app(settings: Settings | None = None, *, suggester=None, store=None, load: bool = True) -> FastAPI:

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ..errors import AuthError, Busy, CDEError
+from ..errors import CODES, AuthError, Busy, CDEError
 
 log = logging.getLogger("cde.api")
 
@@ -36,8 +36,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, f"http_{exc.status_code}")
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.get("/v1/errors", tags=["ops"])
+    def error_codes() -> dict:
+        """Every error code the service can return, with its HTTP status and a message for people.
+        The web page shows these messages; integrators can use them too."""
+        return {code: {"status": c.status, "message": c.message} for code, c in CODES.items()}
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

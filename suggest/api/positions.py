@@ -8,27 +8,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import PlainTextResponse
 
 from .. import formats, gap, position_ops
 from ..errors import Conflict, InputError
-from .auth import Principal, require
+from .deps import Paging, Reviewer, Viewer, services as _services
 from .models import DecisionsRequest
 from .position_models import EditIn, GapIn, PositionIn
 
 router = APIRouter(prefix="/v1/positions", tags=["positions"])
 
-Viewer = Annotated[Principal, Depends(require("viewer"))]
-Reviewer = Annotated[Principal, Depends(require("reviewer"))]
 ERRORS = {401: {"description": "missing or invalid API key"}, 403: {"description": "role too low"},
           404: {"description": "no such position"}, 409: {"description": "changed meanwhile, or rerun needed"},
           413: {"description": "body too large"}, 422: {"description": "invalid input"},
           503: {"description": "model, index or database not ready"}}
-
-
-def _services(request: Request) -> Any:
-    return request.app.state.services
 
 
 def _positions(request: Request) -> Any:
@@ -86,13 +80,9 @@ def create_position(body: PositionIn, request: Request, who: Viewer) -> dict:
 
 
 @router.get("", responses=ERRORS)
-def list_positions(request: Request, who: Viewer, limit: int | None = None, offset: int = 0) -> dict:
-    s = _services(request).settings
-    limit = min(s.default_page_size, s.max_page_size) if limit is None else limit
-    if not 1 <= limit <= s.max_page_size or offset < 0:
-        raise InputError(f"limit must be 1..{s.max_page_size} and offset >= 0", code="page_out_of_range")
-    items, total = _positions(request).list_positions(limit=limit, offset=offset)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+def list_positions(request: Request, who: Viewer, paging: Paging) -> dict:
+    items, total = _positions(request).list_positions(limit=paging.limit, offset=paging.offset)
+    return paging.page(items, total)
 
 
 @router.get("/{position_id}", responses=ERRORS)
@@ -161,7 +151,7 @@ def rerun_position(position_id: str, request: Request, who: Reviewer) -> dict:
 
 @router.post("/{position_id}/decisions", status_code=201, responses=ERRORS)
 def post_position_decisions(position_id: str, body: DecisionsRequest, request: Request, who: Reviewer,
-                            idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> dict:
+                            idempotency_key: Annotated[str | None, Header()] = None) -> dict:
     """Accept, reject or modify a competency of the position. A decision is per competency, so it
     holds in every role that needs the competency, and keeps holding across role edits."""
     services = _services(request)

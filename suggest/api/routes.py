@@ -4,35 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from .. import formats
-from ..errors import InputError, NotFound
-from .auth import Principal, require
+from ..errors import NotFound
+from ..suggester import check_ranking
+from .deps import Admin, Paging, Reviewer, Viewer, services as _services
 from .models import DecisionsRequest, ProposalIn, ProposalPatch, SuggestRequest
 
 router = APIRouter(prefix="/v1")
 
-Viewer = Annotated[Principal, Depends(require("viewer"))]
-Reviewer = Annotated[Principal, Depends(require("reviewer"))]
-Admin = Annotated[Principal, Depends(require("admin"))]
 ERRORS = {401: {"description": "missing or invalid API key"}, 403: {"description": "role too low"},
           413: {"description": "body too large"}, 422: {"description": "invalid input"},
           503: {"description": "model, index or database not ready"}}
-
-
-def _services(request: Request):
-    return request.app.state.services
-
-
-def _page(request: Request, limit: int | None, offset: int) -> tuple[int, int]:
-    s = _services(request).settings
-    limit = min(s.default_page_size, s.max_page_size) if limit is None else limit
-    if not 1 <= limit <= s.max_page_size or offset < 0:
-        raise InputError(f"limit must be 1..{s.max_page_size} and offset >= 0", code="page_out_of_range",
-                         detail={"max_page_size": s.max_page_size})
-    return limit, offset
 
 
 @router.post("/suggestions", status_code=201, responses=ERRORS, tags=["suggestions"])
@@ -40,8 +25,7 @@ def create_suggestions(body: SuggestRequest, request: Request, who: Viewer) -> d
     """Suggest competencies for a job description and store the suggestion set for review."""
     services = _services(request)
     s = services.settings
-    if body.top_k is not None and body.top_k > s.max_top_k:
-        raise InputError(f"top_k must be between 1 and {s.max_top_k}", code="top_k_out_of_range")
+    check_ranking(s, body.top_k, body.min_score)  # before waiting for the model slot
     suggester = services.need_suggester()
     with services.model_slot():
         result = suggester.suggest(body.text, top_k=body.top_k, min_score=body.min_score)
@@ -54,13 +38,11 @@ def create_suggestions(body: SuggestRequest, request: Request, who: Viewer) -> d
 
 
 @router.get("/suggestions", responses=ERRORS, tags=["suggestions"])
-def list_suggestions(request: Request, who: Viewer, position: str | None = None,
-                     status: Literal["open", "in_review", "reviewed"] | None = None,
-                     limit: int | None = None, offset: int = 0) -> dict:
-    limit, offset = _page(request, limit, offset)
+def list_suggestions(request: Request, who: Viewer, paging: Paging, position: str | None = None,
+                     status: Literal["open", "in_review", "reviewed"] | None = None) -> dict:
     items, total = _services(request).need_store().list_suggestion_sets(position=position, status=status,
-                                                                         limit=limit, offset=offset)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+                                                                         limit=paging.limit, offset=paging.offset)
+    return paging.page(items, total)
 
 
 @router.get("/suggestions/{set_id}", responses=ERRORS, tags=["suggestions"])
@@ -70,13 +52,10 @@ def get_suggestions(set_id: str, request: Request, who: Viewer) -> dict:
 
 @router.post("/suggestions/{set_id}/decisions", status_code=201, responses=ERRORS, tags=["review"])
 def post_decisions(set_id: str, body: DecisionsRequest, request: Request, who: Reviewer,
-                   idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> dict:
+                   idempotency_key: Annotated[str | None, Header()] = None) -> dict:
     """Accept, reject or modify suggestions. The reviewer is the API key's owner; a later decision on the
     same item supersedes the earlier one, and both stay in the history."""
     services = _services(request)
-    if len(body.decisions) > services.settings.max_decisions:
-        raise InputError(f"at most {services.settings.max_decisions} decisions per request",
-                         code="too_many_decisions")
     stored = services.need_store().record_decisions(
         set_id, who.name, [d.model_dump() for d in body.decisions], idempotency_key=idempotency_key)
     return {"set_id": set_id, "decisions": stored}
@@ -98,11 +77,11 @@ def create_proposal(set_id: str, body: ProposalIn, request: Request, who: Review
 
 
 @router.get("/proposals", responses=ERRORS, tags=["curation"])
-def list_proposals(request: Request, who: Admin, status: Literal["proposed", "approved", "rejected"] | None = None,
-                   limit: int | None = None, offset: int = 0) -> dict:
-    limit, offset = _page(request, limit, offset)
-    items, total = _services(request).need_store().list_proposals(status=status, limit=limit, offset=offset)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+def list_proposals(request: Request, who: Admin, paging: Paging,
+                   status: Literal["proposed", "approved", "rejected"] | None = None) -> dict:
+    items, total = _services(request).need_store().list_proposals(status=status, limit=paging.limit,
+                                                                  offset=paging.offset)
+    return paging.page(items, total)
 
 
 @router.get("/proposals/{proposal_id}", responses=ERRORS, tags=["curation"])
@@ -134,10 +113,9 @@ def position_competencies(position: str, request: Request, who: Viewer,
 
 
 @router.get("/competencies", responses=ERRORS, tags=["dictionary"])
-def list_competencies(request: Request, who: Viewer, q: str | None = Query(None, max_length=200),
-                      type: Literal["Behavioural", "Functional", "Domain"] | None = None,
-                      limit: int | None = None, offset: int = 0) -> dict:
-    limit, offset = _page(request, limit, offset)
+def list_competencies(request: Request, who: Viewer, paging: Paging, q: str | None = Query(None, max_length=200),
+                      type: Literal["Behavioural", "Functional", "Domain"] | None = None) -> dict:
+    limit, offset = paging.limit, paging.offset
     d = _services(request).need_suggester().dictionary
     needle = (q or "").lower()
     hits = [e for e in d.entries if (type is None or e.type == type) and
@@ -156,7 +134,6 @@ def get_competency(competency_id: str, request: Request, who: Viewer) -> dict:
 
 
 @router.get("/audit", responses=ERRORS, tags=["admin"])
-def audit(request: Request, who: Admin, kind: str | None = None, limit: int | None = None, offset: int = 0) -> dict:
-    limit, offset = _page(request, limit, offset)
-    items, total = _services(request).need_store().list_events(limit=limit, offset=offset, kind=kind)
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+def audit(request: Request, who: Admin, paging: Paging, kind: str | None = None) -> dict:
+    items, total = _services(request).need_store().list_events(limit=paging.limit, offset=paging.offset, kind=kind)
+    return paging.page(items, total)

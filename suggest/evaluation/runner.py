@@ -32,23 +32,18 @@ def lexical_weight(method: str, default: float) -> float:
 
 def rank_queries(suggester: Suggester, queries, method: str, *, batch: int = 256) -> RunResult:
     """Score each query sentence against the whole dictionary; keep the top RUN_DEPTH items."""
-    s = suggester.settings
-    saved = s.lexical_weight
-    s.lexical_weight = lexical_weight(method, saved)
+    weight = lexical_weight(method, suggester.settings.lexical_weight)
     ids = [e.id for e in suggester.dictionary.entries]
     run: dict[str, dict[str, float]] = {}
     lat: list[float] = []
-    try:
-        for i in range(0, len(queries), batch):
-            chunk = queries[i:i + batch]
-            t = time.perf_counter()
-            scores = suggester.score_texts([q.text for q in chunk])
-            lat.extend([(time.perf_counter() - t) * 1000 / len(chunk)] * len(chunk))
-            for q, row in zip(chunk, scores):
-                top = np.argsort(-row, kind="stable")[:RUN_DEPTH]
-                run[q.id] = {ids[j]: float(row[j]) for j in top}
-    finally:
-        s.lexical_weight = saved
+    for i in range(0, len(queries), batch):
+        chunk = queries[i:i + batch]
+        t = time.perf_counter()
+        scores = suggester.score_texts([q.text for q in chunk], lexical_weight=weight)
+        lat.extend([(time.perf_counter() - t) * 1000 / len(chunk)] * len(chunk))
+        for q, row in zip(chunk, scores):
+            top = np.argsort(-row, kind="stable")[:RUN_DEPTH]
+            run[q.id] = {ids[j]: float(row[j]) for j in top}
     qrels = {q.id: {g: 1 for g in q.gold} for q in queries}
     return RunResult(qrels, run, lat)
 

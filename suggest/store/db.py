@@ -27,6 +27,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from .limits import Limits
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 WRITE_OPTION = "cde_write"
@@ -71,8 +73,9 @@ def writer(engine: Engine) -> Engine:
 class Sessions:
     """Read and write sessions over one engine; the stores of suggestion sets and of positions share it."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, limits: Limits | None = None) -> None:
         self.engine = engine
+        self.limits = limits or Limits.from_settings()
         self._writer = writer(engine)
 
     @contextmanager

@@ -6,32 +6,31 @@ import hashlib
 from typing import Any
 
 from ..errors import InputError
-from ._checks import check_level, check_name, check_text
+from ._checks import Limits, check_level, check_name, check_text
 from .audit import canonical_json
 from .models import ACTIONS, ASK_TAGS
 
-MAX_DECISIONS_PER_CALL = 1000
 _DECISION_KEYS = frozenset({"competency_id", "action", "level", "ask_tag", "reason_code", "comment"})
-_MAX_ID_CHARS = 100
 
 
-def prepare_decisions(owner: dict[str, str], reviewer: str, decisions: Any,
-                      idempotency_key: str | None) -> tuple[str, list[dict[str, Any]], str | None, str]:
+def prepare_decisions(owner: dict[str, str], reviewer: str, decisions: Any, idempotency_key: str | None,
+                      limits: Limits) -> tuple[str, list[dict[str, Any]], str | None, str]:
     """Check a batch of decisions (for a suggestion set or a position); return the checked reviewer,
     items and key, and the request hash that idempotent replays are compared by."""
-    reviewer = check_name(reviewer, "reviewer", max_chars=100)
+    reviewer = check_name(reviewer, "reviewer", max_chars=limits.max_name_chars)
     if not isinstance(decisions, list) or not decisions:
         raise InputError("decisions must be a non-empty list", code="no_decisions")
-    if len(decisions) > MAX_DECISIONS_PER_CALL:
-        raise InputError(f"at most {MAX_DECISIONS_PER_CALL} decisions per call", code="too_many_decisions")
-    items = [_normalise_decision(d) for d in decisions]
+    if len(decisions) > limits.max_decisions:
+        raise InputError(f"at most {limits.max_decisions} decisions per request; send them in smaller batches",
+                         code="too_many_decisions", detail={"limit": limits.max_decisions})
+    items = [_normalise_decision(d, limits) for d in decisions]
     if idempotency_key is not None:
-        idempotency_key = check_name(idempotency_key, "idempotency_key", max_chars=200)
+        idempotency_key = check_name(idempotency_key, "idempotency_key", max_chars=limits.max_name_chars)
     request_hash = hashlib.sha256(canonical_json({**owner, "decisions": items}).encode()).hexdigest()
     return reviewer, items, idempotency_key, request_hash
 
 
-def _normalise_decision(raw: Any) -> dict[str, Any]:
+def _normalise_decision(raw: Any, limits: Limits) -> dict[str, Any]:
     """Validate one decision; the result has every key, so equal requests hash equally."""
     if not isinstance(raw, dict):
         raise InputError("each decision must be an object", code="invalid_decision")
@@ -46,12 +45,12 @@ def _normalise_decision(raw: Any) -> dict[str, Any]:
     if ask_tag is not None and ask_tag not in ASK_TAGS:
         raise InputError(f"ask_tag must be one of {', '.join(ASK_TAGS)}", code="invalid_ask_tag")
     item = {
-        "competency_id": check_name(raw.get("competency_id"), "competency_id", max_chars=_MAX_ID_CHARS),
+        "competency_id": check_name(raw.get("competency_id"), "competency_id", max_chars=limits.max_id_chars),
         "action": action,
         "level": check_level(raw.get("level")),
         "ask_tag": ask_tag,
-        "reason_code": check_text(raw.get("reason_code"), "reason_code", max_chars=100),
-        "comment": check_text(raw.get("comment"), "comment"),
+        "reason_code": check_text(raw.get("reason_code"), "reason_code", max_chars=limits.max_id_chars),
+        "comment": check_text(raw.get("comment"), "comment", max_chars=limits.max_comment_chars),
     }
     if action == "modify" and item["level"] is None and ask_tag is None:
         raise InputError("a 'modify' decision must change the level or the ASK tag", code="modify_needs_change")

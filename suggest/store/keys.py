@@ -24,7 +24,6 @@ KEY_PREFIX = "cde_"
 _DISPLAY_CHARS = 8
 # token_urlsafe(32) is 43 characters; anything much longer is not ours, so skip the work
 _MAX_KEY_CHARS = 128
-_MAX_NAME_CHARS = 100
 
 
 def hash_key(plaintext: str) -> str:
@@ -41,8 +40,9 @@ def key_dict(row: ApiKeyRow) -> dict[str, Any]:
     }
 
 
-def create_key(session: Session, name: str, role: str, *, actor: str) -> tuple[str, dict[str, Any]]:
-    name = check_name(name, "key_name", max_chars=_MAX_NAME_CHARS)
+def create_key(session: Session, name: str, role: str, *, actor: str,
+               max_name_chars: int) -> tuple[str, dict[str, Any]]:
+    name = check_name(name, "key_name", max_chars=max_name_chars)
     if role not in ROLES:
         raise InputError(f"role must be one of {', '.join(ROLES)}", code="invalid_role")
     if _active(session, name) is not None:
@@ -73,7 +73,8 @@ def verify_key(session: Session, plaintext: str) -> dict[str, Any] | None:
     return key_dict(found) if found is not None else None
 
 
-def revoke_key(session: Session, name: str, *, actor: str) -> dict[str, Any]:
+def revoke_key(session: Session, name: str, *, actor: str, max_name_chars: int) -> dict[str, Any]:
+    name = check_name(name, "key_name", max_chars=max_name_chars)
     row = _active(session, name)
     if row is None:
         raise NotFound(f"no active key named {name!r}", code="key_not_found")

@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InputError, NotFound
 from . import audit
-from ._checks import check_name, check_text
+from ._checks import check_name, check_page, check_text, copy_payload
 from .db import Sessions
 from .models import PositionDecisionRow, PositionRevisionRow, PositionRow, iso, new_id, utcnow
 from .decisions import prepare_decisions
-from .store import _check_page, _copy_payload
 
 ACCEPTED = ("accept", "modify")
 
@@ -33,12 +32,14 @@ class PositionStore(Sessions):
     def create(self, payload: dict[str, Any], *, title: str, department: str, ministry: str | None, text: str,
                created_by: str, dictionary: dict[str, Any], model_id: str) -> str:
         payload = _checked_payload(payload)
-        check_text(text, "text", max_chars=10_000_000, required=True)
+        n = self.limits.max_name_chars
+        check_text(text, "text", max_chars=self.limits.max_text_chars, required=True)
         at = utcnow()
         row = PositionRow(
-            id=new_id(), title=check_name(title, "title"), department=check_name(department, "department"),
-            ministry=check_name(ministry, "ministry") if ministry and ministry.strip() else None, text=text,
-            created_by=check_name(created_by, "created_by", max_chars=100), created_at=at,
+            id=new_id(), title=check_name(title, "title", max_chars=n),
+            department=check_name(department, "department", max_chars=n),
+            ministry=check_name(ministry, "ministry", max_chars=n) if ministry and ministry.strip() else None,
+            text=text, created_by=check_name(created_by, "created_by", max_chars=n), created_at=at,
             dictionary_name=str(dictionary.get("name", "")), dictionary_version=str(dictionary.get("version", "")),
             dictionary_fingerprint=str(dictionary.get("fingerprint", "")), model_id=str(model_id),
             revision=1, payload=payload)
@@ -76,9 +77,9 @@ class PositionStore(Sessions):
                       model_id: str | None = None) -> int:
         """Append revision base_revision + 1 and make it current; refused when another change got
         there first, so two reviewers editing at once cannot silently undo each other."""
-        actor = check_name(actor, "actor", max_chars=100)
+        actor = check_name(actor, "actor", max_chars=self.limits.max_name_chars)
         payload = _checked_payload(payload)
-        detail = _copy_payload(detail)
+        detail = copy_payload(detail)
         with self._write() as s:
             row = _get(s, position_id)
             if row.revision != base_revision:
@@ -118,7 +119,7 @@ class PositionStore(Sessions):
             return dict(row.payload)
 
     def list_positions(self, *, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-        _check_page(limit, offset)
+        check_page(limit, offset, self.limits)
         with self._read() as s:
             total = int(s.scalar(select(func.count()).select_from(PositionRow)) or 0)
             rows = s.execute(select(PositionRow.id, PositionRow.title, PositionRow.department, PositionRow.ministry,
@@ -133,7 +134,7 @@ class PositionStore(Sessions):
     def record_decisions(self, position_id: str, reviewer: str, decisions: list[dict[str, Any]], *,
                          idempotency_key: str | None = None) -> list[dict[str, Any]]:
         reviewer, items, idempotency_key, request_hash = prepare_decisions(
-            {"position_id": position_id}, reviewer, decisions, idempotency_key)
+            {"position_id": position_id}, reviewer, decisions, idempotency_key, self.limits)
         D = PositionDecisionRow
         with self._write() as s:
             if idempotency_key is not None:
@@ -224,7 +225,7 @@ def _decision_dict(row: PositionDecisionRow) -> dict[str, Any]:
 
 
 def _checked_payload(payload: Any) -> dict[str, Any]:
-    payload = _copy_payload(payload)
+    payload = copy_payload(payload)
     roles = payload.get("roles")
     if not isinstance(roles, list) or not all(isinstance(r, dict) and isinstance(r.get("competencies"), list)
                                               and isinstance(r.get("activities"), list) for r in roles):

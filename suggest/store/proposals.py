@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InputError, NotFound
 from ._checks import check_level, check_name, check_text
+from .limits import Limits
 from .audit import append_event
 from .models import ASK_TAGS, PROPOSAL_STATUSES, PROPOSAL_TYPES, ProposalRow, SuggestionSetRow, iso, new_id, utcnow
 
@@ -32,22 +33,22 @@ def proposal_dict(row: ProposalRow) -> dict[str, Any]:
 
 def create_proposal(session: Session, set_id: str, *, activity_index: int, name: str, type: str,
                     ask: dict[str, Any] | None, level: int | None, rationale: str | None,
-                    proposed_by: str) -> dict[str, Any]:
+                    proposed_by: str, limits: Limits) -> dict[str, Any]:
     parent = session.get(SuggestionSetRow, set_id)
     if parent is None:
         raise NotFound(f"no suggestion set {set_id!r}", code="suggestion_set_not_found")
     indexes = {a.get("index", i) for i, a in enumerate(parent.payload.get("activities") or [])}
     if not isinstance(activity_index, int) or isinstance(activity_index, bool) or activity_index not in indexes:
         raise InputError(f"activity {activity_index!r} is not in suggestion set {set_id}", code="unknown_activity")
-    name = check_name(name, "name")
-    proposed_by = check_name(proposed_by, "proposed_by", max_chars=100)
+    name = check_name(name, "name", max_chars=limits.max_name_chars)
+    proposed_by = check_name(proposed_by, "proposed_by", max_chars=limits.max_name_chars)
     if type not in PROPOSAL_TYPES:
         raise InputError(f"type must be one of {', '.join(PROPOSAL_TYPES)}", code="invalid_type")
     check_level(level)
-    check_text(rationale, "rationale")
+    check_text(rationale, "rationale", max_chars=limits.max_comment_chars)
     row = ProposalRow(
         id=new_id(), set_id=set_id, activity_index=activity_index, name=name, type=type,
-        ask=_normalise_ask(ask), level=level, rationale=rationale, status="proposed",
+        ask=_normalise_ask(ask, limits.max_name_chars), level=level, rationale=rationale, status="proposed",
         proposed_by=proposed_by, created_at=utcnow(),
     )
     session.add(row)
@@ -77,11 +78,11 @@ def list_proposals(session: Session, *, status: str | None, set_id: str | None, 
 
 
 def update_proposal(session: Session, proposal_id: str, *, status: str, actor: str,
-                    comment: str | None) -> dict[str, Any]:
+                    comment: str | None, limits: Limits) -> dict[str, Any]:
     if status not in _DECIDED:
         raise InputError("status must be 'approved' or 'rejected'", code="invalid_status")
-    check_text(comment, "comment")
-    actor = check_name(actor, "actor", max_chars=100)
+    check_text(comment, "comment", max_chars=limits.max_comment_chars)
+    actor = check_name(actor, "actor", max_chars=limits.max_name_chars)
     row = _get(session, proposal_id)
     if row.status != "proposed":
         raise Conflict(f"proposal {proposal_id} was already {row.status}", code="proposal_already_decided")
@@ -99,7 +100,7 @@ def _get(session: Session, proposal_id: str) -> ProposalRow:
     return row
 
 
-def _normalise_ask(ask: dict[str, Any] | None) -> dict[str, list[str]]:
+def _normalise_ask(ask: dict[str, Any] | None, max_chars: int) -> dict[str, list[str]]:
     ask = ask or {}
     if not isinstance(ask, dict) or set(ask) - set(ASK_TAGS):
         raise InputError(f"ask may only have the keys {', '.join(ASK_TAGS)}", code="invalid_ask")
@@ -108,6 +109,6 @@ def _normalise_ask(ask: dict[str, Any] | None) -> dict[str, list[str]]:
         items = ask.get(tag) or []
         if not isinstance(items, list):
             raise InputError(f"ask.{tag} must be a list of strings", code="invalid_ask")
-        out[tag] = [check_name(s, f"ask.{tag}") for s in items]
+        out[tag] = [check_name(s, f"ask.{tag}", max_chars=max_chars) for s in items]
     return out
 

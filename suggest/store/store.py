@@ -8,7 +8,6 @@ mind is a new row whose ``supersedes_id`` points at the reviewer's earlier decis
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -18,38 +17,35 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InputError, NotFound, NotReady
 from . import audit, keys, proposals
-from ._checks import check_name, check_text
+from ._checks import check_name, check_page, check_text, copy_payload, optional_name
 from .decisions import prepare_decisions
-from .audit import canonical_json
 from .db import Sessions, make_engine, migrate
+from .limits import Limits
 from .models import DecisionRow, IdempotencyRow, SuggestionSetRow, iso, new_id, utcnow
 
 if TYPE_CHECKING:
     from .positions import PositionStore
 
 SET_STATUSES = ("open", "in_review", "reviewed")
-# Pages above this are refused: an unbounded limit is an easy way to exhaust memory (OWASP API4).
-MAX_PAGE = 500
-# Mirrors Settings.max_batch_items; the API checks the configured value first.
 
 
 class Store(Sessions):
     """Decision store. ``Store.open(url)`` for normal use; ``Store(engine)`` when tests own the engine."""
 
     @classmethod
-    def open(cls, url: str, *, run_migrations: bool = True) -> Store:
+    def open(cls, url: str, *, run_migrations: bool = True, limits: Limits | None = None) -> Store:
         engine = make_engine(url)
         if run_migrations:
             migrate(engine)
-        return cls(engine)
+        return cls(engine, limits)
 
     def close(self) -> None:
         self.engine.dispose()
 
     @cached_property
     def positions(self) -> PositionStore:
-        from .positions import PositionStore  # it imports this module: a top-level import would be circular
-        return PositionStore(self.engine)
+        from .positions import PositionStore  # built on first use: most callers never touch positions
+        return PositionStore(self.engine, self.limits)
 
     def ping(self) -> None:
         try:
@@ -62,7 +58,7 @@ class Store(Sessions):
 
     def save_suggestion_set(self, payload: dict[str, Any], *, text: str, position: str | None,
                             department: str | None, created_by: str, top_k: int, min_score: float) -> str:
-        payload = _copy_payload(payload)
+        payload = copy_payload(payload)
         dictionary, model = payload.get("dictionary"), payload.get("model")
         if not isinstance(dictionary, dict) or not isinstance(model, dict) or "id" not in model:
             raise InputError("payload needs 'dictionary' {name, version, fingerprint} and 'model' {id}",
@@ -72,10 +68,12 @@ class Store(Sessions):
                                                         for s in suggestions):
             raise InputError("payload 'suggestions' must be a list of objects with competency_id",
                              code="invalid_payload")
-        check_text(text, "text", max_chars=10_000_000, required=True)
+        lim = self.limits
+        check_text(text, "text", max_chars=lim.max_text_chars, required=True)
         row = SuggestionSetRow(
-            id=new_id(), created_at=utcnow(), created_by=check_name(created_by, "created_by", max_chars=100),
-            position=_optional_name(position, "position"), department=_optional_name(department, "department"),
+            id=new_id(), created_at=utcnow(), created_by=check_name(created_by, "created_by", max_chars=lim.max_name_chars),
+            position=optional_name(position, "position", max_chars=lim.max_name_chars),
+            department=optional_name(department, "department", max_chars=lim.max_name_chars),
             text=text, top_k=int(top_k), min_score=float(min_score),
             dictionary_name=str(dictionary.get("name", "")), dictionary_version=str(dictionary.get("version", "")),
             dictionary_fingerprint=str(dictionary.get("fingerprint", "")), model_id=str(model["id"]),
@@ -107,7 +105,7 @@ class Store(Sessions):
     def list_suggestion_sets(self, *, position: str | None = None, status: str | None = None,
                              limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
         """Newest first; status and total are computed in SQL so filtering keeps the total right."""
-        _check_page(limit, offset)
+        check_page(limit, offset, self.limits)
         if status is not None and status not in SET_STATUSES:
             raise InputError(f"status must be one of {', '.join(SET_STATUSES)}", code="invalid_status")
         S = SuggestionSetRow
@@ -136,7 +134,7 @@ class Store(Sessions):
     def record_decisions(self, set_id: str, reviewer: str, decisions: list[dict[str, Any]], *,
                          idempotency_key: str | None = None) -> list[dict[str, Any]]:
         reviewer, items, idempotency_key, request_hash = prepare_decisions(
-            {"set_id": set_id}, reviewer, decisions, idempotency_key)
+            {"set_id": set_id}, reviewer, decisions, idempotency_key, self.limits)
         with self._write() as s:
             if idempotency_key is not None:
                 prior = s.get(IdempotencyRow, (idempotency_key, reviewer))
@@ -215,7 +213,8 @@ class Store(Sessions):
                         proposed_by: str) -> dict[str, Any]:
         with self._write() as s:
             return proposals.create_proposal(s, set_id, activity_index=activity_index, name=name, type=type,
-                                             ask=ask, level=level, rationale=rationale, proposed_by=proposed_by)
+                                             ask=ask, level=level, rationale=rationale, proposed_by=proposed_by,
+                                             limits=self.limits)
 
     def get_proposal(self, proposal_id: str) -> dict[str, Any]:
         with self._read() as s:
@@ -223,20 +222,21 @@ class Store(Sessions):
 
     def list_proposals(self, status: str | None = None, limit: int = 50, offset: int = 0, *,
                        set_id: str | None = None) -> tuple[list[dict[str, Any]], int]:
-        _check_page(limit, offset)
+        check_page(limit, offset, self.limits)
         with self._read() as s:
             return proposals.list_proposals(s, status=status, set_id=set_id, limit=limit, offset=offset)
 
     def update_proposal(self, proposal_id: str, *, status: str, actor: str,
                         comment: str | None = None) -> dict[str, Any]:
         with self._write() as s:
-            return proposals.update_proposal(s, proposal_id, status=status, actor=actor, comment=comment)
+            return proposals.update_proposal(s, proposal_id, status=status, actor=actor, comment=comment,
+                                             limits=self.limits)
 
     # -- API keys --------------------------------------------------------------------------------
 
     def create_key(self, name: str, role: str, *, actor: str = "cli") -> tuple[str, dict[str, Any]]:
         with self._write() as s:
-            return keys.create_key(s, name, role, actor=actor)
+            return keys.create_key(s, name, role, actor=actor, max_name_chars=self.limits.max_name_chars)
 
     def verify_key(self, plaintext: str) -> dict[str, Any] | None:
         with self._read() as s:
@@ -244,7 +244,7 @@ class Store(Sessions):
 
     def revoke_key(self, name: str, *, actor: str = "cli") -> dict[str, Any]:
         with self._write() as s:
-            return keys.revoke_key(s, name, actor=actor)
+            return keys.revoke_key(s, name, actor=actor, max_name_chars=self.limits.max_name_chars)
 
     def list_keys(self) -> list[dict[str, Any]]:
         with self._read() as s:
@@ -259,15 +259,16 @@ class Store(Sessions):
 
     def record_event(self, actor: str, kind: str, subject: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Audit something that happened outside the store, e.g. 'dictionary.load'."""
-        actor = check_name(actor, "actor", max_chars=100)
-        kind = check_name(kind, "kind", max_chars=50)
-        subject = check_name(subject, "subject", max_chars=200)
+        n = self.limits.max_name_chars
+        actor = check_name(actor, "actor", max_chars=n)
+        kind = check_name(kind, "kind", max_chars=n)
+        subject = check_name(subject, "subject", max_chars=n)
         with self._write() as s:
             return audit.event_dict(audit.append_event(s, actor, kind, subject, payload))
 
     def list_events(self, limit: int = 100, offset: int = 0,
                     kind: str | None = None) -> tuple[list[dict[str, Any]], int]:
-        _check_page(limit, offset)
+        check_page(limit, offset, self.limits)
         with self._read() as s:
             return audit.list_events(s, limit=limit, offset=offset, kind=kind)
 
@@ -309,39 +310,3 @@ def _decision_dict(row: DecisionRow) -> dict[str, Any]:
             "level": row.level, "ask_tag": row.ask_tag, "reason_code": row.reason_code, "comment": row.comment,
             "reviewer": row.reviewer, "at": iso(row.at), "supersedes_id": row.supersedes_id,
             "idempotency_key": row.idempotency_key}
-
-
-def _optional_name(value: Any, field: str) -> str | None:
-    if value is None:
-        return None
-    return check_name(value, field) if str(value).strip() else None
-
-
-def _copy_payload(payload: Any) -> dict[str, Any]:
-    """A JSON-clean deep copy, so later changes to the caller's dict cannot reach the stored row."""
-    if not isinstance(payload, dict):
-        raise InputError("payload must be an object", code="invalid_payload")
-    try:
-        encoded = canonical_json(payload)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"payload is not JSON-serialisable: {exc}", code="invalid_payload") from exc
-    copied: dict[str, Any] = json.loads(encoded)
-    if _has_nul(copied):
-        raise InputError("payload contains a NUL character", code="invalid_payload")
-    return copied
-
-
-def _has_nul(value: Any) -> bool:
-    # PostgreSQL's JSONB refuses \u0000 while SQLite stores it; refuse it on both
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
-def _check_page(limit: int, offset: int) -> None:
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE or not isinstance(offset, int) or offset < 0:
-        raise InputError(f"limit must be 1..{MAX_PAGE} and offset >= 0", code="invalid_page")

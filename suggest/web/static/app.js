@@ -14,36 +14,14 @@
     ["other", "Other (see comment)"]
   ];
   var ACTION_WORDS = { accept: "Accepted", reject: "Rejected", modify: "Modified" };
+  // Messages for people come from the server's one registry of error codes (GET /v1/errors); only the
+  // page's own codes, for errors that never reach the server, are written here.
   var FRIENDLY = {
-    network: "Could not reach the service. Check that it is running and try again.",
-    missing_key: "Enter your API key, then try again.",
-    invalid_key: "The API key was not accepted. Check it, or ask an administrator for a new one.",
-    dev_key_not_local: "The development key only works on the server's own machine. Use a real API key.",
-    insufficient_role: "Your API key is not allowed to do this.",
-    not_ready: "The service is still starting (loading the model and database). Wait a few seconds and try again.",
-    payload_too_large: "That is too large to send.",
-    file_too_large: "That file is too large.",
-    unsupported_file: "That kind of file is not supported. Upload a .txt, .docx or .pdf file.",
-    not_utf8: "That text file is not in UTF-8. Save it as UTF-8 and upload it again.",
-    unreadable_file: "That file could not be read. Check that it opens, or paste the text instead.",
-    no_text: "No text could be found in that file. It may be a scanned image; paste the text instead.",
-    position_not_found: "That position does not exist (it may have been made on another server).",
-    revision_conflict: "Someone else changed this position meanwhile. It has been loaded again: check it and try once more.",
-    dictionary_changed: "This position was built with another dictionary or model than the one loaded now, so its roles cannot be edited until it is rerun.",
-    segmentation_changed: "The job description no longer splits into the same activities, so the position has to be rerun first.",
-    too_few_roles: "Tick at least two roles to merge.",
-    no_activities: "Tick the activities to split off into a new role first.",
-    empty_role: "That would leave a role with no activities. Merge the roles instead.",
-    same_role: "That activity is already in that role.",
-    activity_not_in_role: "That activity is not in this role any more. Reload the page and try again.",
-    invalid_name: "Give the role a name of at most 200 characters.",
-    unknown_competency: "That competency is not part of this position.",
-    bad_level: "Levels must be whole numbers from 0 to 5.",
-    missing_fields: "Some required fields are empty.",
-    suggestion_set_not_found: "That suggestion set does not exist (it may have been made on another server).",
-    idempotency_key_reused: "That save clashed with an earlier one. Please try again.",
-    internal_error: "Something went wrong on the server. Please try again."
+    network: "Could not reach the service. Check that it is running and try again."
   };
+  fetch("/v1/errors").then(function (res) { return res.ok ? res.json() : {}; }).then(function (codes) {
+    Object.keys(codes).forEach(function (code) { FRIENDLY[code] = codes[code].message; });
+  }).catch(function () { /* offline: the server's own message is still shown */ });
 
   // ---- small helpers ---------------------------------------------------------------------------
 
@@ -111,7 +89,8 @@
     var box = $("alert");
     clear(box);
     var code = err && err.code ? err.code : "error";
-    var friendly = FRIENDLY[code];
+    // the page's own errors (status 0) carry a message written for people already
+    var friendly = FRIENDLY[code] || (err && err.status === 0 ? err.message : null);
     var message = err && err.message ? err.message : String(err);
     append(box, h("p", { class: "alert-title" }, friendly || "That did not work."));
     if (message && message !== friendly) append(box, h("p", null, "Details: " + message));
@@ -148,7 +127,7 @@
           try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
           if (!res.ok) {
             if (data && data.code) throw new ApiError(res.status, data.code, data.message, data.detail);
-            throw new ApiError(res.status, "http_" + res.status, "The server answered " + res.status + ".");
+            throw new ApiError(res.status, "http_error", "The server answered " + res.status + ".");
           }
           return data;
         });

@@ -9,8 +9,10 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from .cli import DictOpt, app, build_suggester, err, friendly_errors, make_settings, out, read_input
-from .errors import InputError
+from ..errors import InputError
+from ._common import DictOpt, build_suggester, err, friendly_errors, make_settings, out, read_text
+
+app = typer.Typer()
 
 
 def _read_position(path: Path) -> Any:
@@ -32,8 +34,8 @@ def gap(
     dictionary: DictOpt = None,
 ) -> None:
     """Training needs: the competencies a position requires above the official's current levels (offline)."""
-    from .dictionary import load_dictionary
-    from .gap import needs_to_csv, read_levels_csv, required_from_position, training_needs
+    from ..dictionary import load_dictionary
+    from ..gap import needs_to_csv, read_levels_csv, required_from_position, training_needs
 
     with friendly_errors():
         if output is not None and output.suffix.lower() not in (".json", ".csv"):
@@ -83,12 +85,11 @@ def roles(
     dictionary: DictOpt = None,
 ) -> None:
     """Group a JD's activities into roles, each with a name and its own competencies."""
-    from .roles import build_roles
-    from .suggester import check_text
+    from ..roles import build_roles
 
     with friendly_errors():
         settings = make_settings(dictionary)
-        text = check_text(read_input(source), settings.max_text_chars)  # fail fast, before the model loads
+        text = read_text(source, settings)
         result = build_roles(build_suggester(settings), text, distance_threshold=distance_threshold,
                              top_k=top_k, min_score=min_score)
         if as_json:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .encode import ModelSpec, _sha256, resolve_model_dir
-from .errors import ModelError
+from ..errors import ModelError
+from .registry import ModelSpec, resolve_model_dir, sha256
 
 PROBES = ["Prepare the Budget Estimates for the Division.", "Reply to RTI applications within thirty days.",
           "Mentor newly joined Assistant Section Officers on noting and drafting."]
@@ -60,7 +60,7 @@ def export_onnx(spec: ModelSpec, src: Path, dst: Path) -> None:
     if cos < 0.9999:
         raise ModelError(f"the ONNX export of {spec.id} disagrees with the torch model (cosine {cos:.5f}); "
                          "set CDE_RUNTIME=torch", code="model_export_mismatch")
-    meta = {"model": spec.id, "sha256": _sha256(dst / "model.onnx"), "probe_min_cosine": cos,
+    meta = {"model": spec.id, "sha256": sha256(dst / "model.onnx"), "probe_min_cosine": cos,
             "export": EXPORT_VERSION}
     (dst / "meta.json").write_text(json.dumps(meta, indent=2))
 
@@ -90,6 +90,7 @@ class OnnxEncoder:
         self._tok.enable_truncation(max_length=spec.max_seq_length)
         self._tok.no_padding()
         self.model_id = spec.id
+        self.revision = spec.revision
         self.dimension = spec.dimension
         self.batch_size = batch_size
 
@@ -122,7 +123,7 @@ def load_onnx_encoder(spec: ModelSpec, cache_dir: Path, *, threads: int = 2, bat
     meta_path = folder / "meta.json"
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text())
-        if (folder / "model.onnx").is_file() and _sha256(folder / "model.onnx") == meta.get("sha256"):
+        if (folder / "model.onnx").is_file() and sha256(folder / "model.onnx") == meta.get("sha256"):
             return OnnxEncoder(spec, folder, model_dir, threads=threads, batch_size=batch_size)
     export_onnx(spec, model_dir, folder)  # first start, or a damaged export: redo it
     return OnnxEncoder(spec, folder, model_dir, threads=threads, batch_size=batch_size)

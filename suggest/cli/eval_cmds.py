@@ -8,12 +8,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli import DictOpt, app, build_suggester, err, friendly_errors, make_settings, out
-from .errors import InputError
+from ..errors import InputError
+from ._common import DictOpt, build_suggester, err, friendly_errors, make_settings, out
+
+app = typer.Typer()
 
 
 def _read_gold(path: Path):
-    from .evaluation.benchmarks import Query
+    from ..evaluation.benchmarks import Query
 
     if not path.is_file():
         raise InputError(f"gold file not found: {path}", code="file_not_found")
@@ -49,18 +51,18 @@ def eval_cmd(
     with friendly_errors():
         settings = make_settings(dictionary, eval_data_dir=data_dir)
         if decisions:
-            from .evaluation.online import decision_quality
-            from .store import Store
+            from ..evaluation.online import decision_quality
+            from ..store import Store
 
             result = decision_quality(Store.open(settings.resolved_database_url))
         elif calibrate:
             result = _calibrate(settings)
         elif roles:
-            from .evaluation.roles_eval import evaluate_roles
+            from ..evaluation.roles_eval import evaluate_roles
 
             result = evaluate_roles(settings)
         elif report is not None:
-            from .evaluation.report import write_report
+            from ..evaluation.report import write_report
 
             name = benchmark or "gold"
             result = write_report(settings, name, split, report, gold_path=gold)
@@ -75,7 +77,7 @@ def eval_cmd(
 
 
 def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, method: str) -> dict:
-    from .evaluation import runner
+    from ..evaluation import runner
 
     if gold is not None:
         suggester = build_suggester(settings)
@@ -85,15 +87,15 @@ def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, me
         return result
     if benchmark is None:
         raise InputError("pass --gold FILE or --benchmark NAME", code="missing_benchmark")
-    from .evaluation.suites import evaluate_benchmark
+    from ..evaluation.suites import evaluate_benchmark
 
     return evaluate_benchmark(settings, benchmark, split, method)
 
 
 def _calibrate(settings) -> dict:
-    from .evaluation import runner
-    from .evaluation.calibrate import fit_logistic, pairs_from_run, save_calibration
-    from .evaluation.suites import load
+    from ..evaluation import runner
+    from ..evaluation.calibrate import fit_logistic, pairs_from_run, save_calibration
+    from ..evaluation.suites import load
 
     suggester = build_suggester(settings)
     bench = load(settings, "gold", "validation", suggester)
@@ -114,7 +116,7 @@ def bench(
     dictionary: DictOpt = None,
 ) -> None:
     """Measure encoder and end-to-end throughput, JD latency, warm start and peak memory."""
-    from .bench import repo_file, run_bench
+    from ..bench import repo_file, run_bench
 
     with friendly_errors():
         settings = make_settings(dictionary)
