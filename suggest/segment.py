@@ -1,9 +1,14 @@
-"""Job description text -> activities with exact character offsets.
+"""Job description text -> position context + activities with exact character offsets.
 
 Lines, bullets and numbered items are split first (spaCy's sentencizer merges them), then sentences,
-then sentences that list several duties. Headings and boilerplate (designation, pay level, place of
-posting, "Key responsibilities:") are dropped, but headings are kept as each activity's `section`, so
-that role grouping can use a JD's own structure.
+then sentences that list several duties. Header lines (designation, pay level, place of posting,
+reporting line, department) are read into a PositionContext wherever they stand (jd_context.py);
+headings are kept as each activity's `section`, so that role grouping can use a JD's own structure.
+
+What counts as one activity follows the gold activities (eval/gold/activities.jsonl): one sentence is
+one duty even when it joins two verbs with "and" ("Examine the proposals and put up a note"), because
+officials write a duty with its follow-through. Sentences are split only at semicolons or when they
+run a list of four or more duties.
 
 We use spaCy's blank English tokenizer + sentencizer, not a trained pipeline: after the line split it
 gives the same sentences here, costs ~0.01 ms per sentence instead of ~1 ms, and keeps the suggestion
@@ -17,19 +22,28 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .errors import InputError
-from .verbs import DUTY_VERBS
+from .jd_context import (
+    PREAMBLE,
+    ContextBuilder,
+    PositionContext,
+    column_roles,
+    header_fields,
+    table_cells,
+    work_cells,
+)
+from .verbs import DUTY_VERBS, verb_base
+
+__all__ = ["Activity", "PositionContext", "Segmented", "classify_line", "preload_sentencizer", "read_jd", "segment"]
 
 _LINE = re.compile(r"[^\r\n]+")
 _MARKER = re.compile(
     r"^\s*(?:[-\u2013\u2014\u2022*\u00b7\u25aa\u25cf\u25e6\u2023\u2043>]+|\(?\d{1,3}(?:\.\d{1,3})*[.)]|"
     r"\(?[A-Za-z][.)]|\(?[ivxIVX]{1,6}[.)]|\([A-Za-z0-9]{1,4}\))\s+"
 )
-_BOILERPLATE_KEYS = re.compile(
-    r"^(designation|post|name of (the )?post|position|title|pay\s*(level|scale|band|matrix)?|level in (the )?pay matrix|"
-    r"grade pay|place of posting|posting|location|headquarters|hq|duty station|reporting (officer|to)|reports to|"
-    r"department|ministry|division|wing|section|office|organisation|organization|cadre|grade|group|service|"
-    r"date|order no\.?|f\.?\s*no\.?|no\.|email|e-mail|phone|tel|contact|vacancies|tenure|age|qualification[s]?|"
-    r"essential qualification[s]?|desirable qualification[s]?|experience)\s*[:\-\u2013]",
+# Keys that are neither duties nor position context (context keys are read by jd_context first).
+_DROP_KEYS = re.compile(
+    r"^(date|order no\.?|f\.?\s*no\.?|no\.|email|e-mail|phone|tel|contact|vacancies|no\. of posts|tenure|age|"
+    r"(essential |desirable )?qualification[s]?|experience|subject|ref(erence)?)\s*[:\-\u2013]",
     re.IGNORECASE,
 )
 _HEADING_WORDS = re.compile(
@@ -38,13 +52,41 @@ _HEADING_WORDS = re.compile(
     r"charter of duties|job responsibilities|scope of work)\b",
     re.IGNORECASE,
 )
-_ROLE_HEADING = re.compile(r"^(role|area|part|section|function)\s*[\w.]{0,4}\s*[:\-\u2013.]\s*(?P<name>.+)$", re.I)
+_ROLE_HEADING = re.compile(r"^(role|area|part|section|function)\s*[\w.]{0,4}\s*[:\-\u2013.]\s*(?P<name>.+)$", re.IGNORECASE)
 _CATCH_ALL = re.compile(r"^(any other (work|duty|duties|task|tasks|assignment)|such other (work|duties)|"
                         r"other duties as|and such other)", re.IGNORECASE)
-_PAY = re.compile(r"\b(pay (level|scale|matrix|band)|level[- ]\d{1,2}\b|rs\.?\s?\d|₹|grade pay)", re.IGNORECASE)
-_DUTY_SPLIT = re.compile(r"(?:\s*;\s*(?:and\s+)?|,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+)(?=([A-Za-z-]+)\s+\S)")
 _TRIM = " \t,;:.-\u2013\u2014"
 _MAYBE_SENTENCES = re.compile(r"[.!?][\"')\]]?\s+\S")
+
+# Lead-ins say who does the work, not what it is; the activity starts at the verb after them.
+_LEAD_LABEL = re.compile(
+    r"^(?:(?:key|main|major|principal|general|specific)\s+)?(?:duties|responsibilities|functions|tasks)"
+    r"(?:\s+and\s+(?:responsibilities|functions))?(?:\s*:|\s+(?:will\s+|shall\s+)?(?:include|includes|are|comprise|"
+    r"involve)s?(?:\s+the\s+following)?\s*:?)\s*(?=\S)",
+    re.IGNORECASE,
+)
+_LEAD_SUBJECT = re.compile(
+    r"^(?:(?:you|he|she|he\s*/\s*she|she\s*/\s*he|he or she|they|the\s+(?:[\w().&/'-]+\s+){0,6}?)\s*)?"
+    r"(?:will|shall|would|must|is to|are to|is expected to|is required to)(?:\s+also)?"
+    r"(?:\s+be\s+(?:responsible|required|expected|entrusted|accountable)\s+(?:for|to|with))?\s+(?=\S)"
+    r"|^(?:is\s+)?responsible\s+for\s+(?=\S)|^to\s+(?=\S)",
+    re.IGNORECASE,
+)
+# Abbreviations officials put before a full stop that does not end the sentence ("the Pr. CCA office").
+_ABBREV = re.compile(
+    r"(?:^|[\s(/])(pr|dy|addl|jt|no|nos|rs|viz|i\.e|e\.g|govt|secy|sr|jr|asstt|asst|admn|estt|deptt|dept|min|etc|"
+    r"sh|shri|smt|dr|mr|mrs|ms|kum|supdt|commr|distt|hqrs|accts|dte|spl|ref|para|vs|ltd|pvt|w\.e\.f|[A-Z])\.$",
+    re.IGNORECASE,
+)
+# ...of which these can also end one: "with the State Govt. Prepare ..." splits before the capital verb.
+_MAY_END = {"govt", "admn", "estt", "deptt", "dept", "min", "etc", "distt", "hqrs", "accts", "ltd", "pvt"}
+_CLAUSE_CUT = re.compile(r"\s*;\s*(?:and\s+)?|,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+")
+# Words after a verb-looking word that show it is a noun ("audit and accounts", "files are moved").
+_NOUN_NEXT = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "of", "and", "or", "nor",
+              "etc", "matters", "cases", "work", "works", "related", "relating", "section", "wing", "cell"}
+_REFERS_BACK = {"it", "them", "these", "those", "same", "this", "such"}
+_COMPLEMENT = re.compile(r"\b(?:ensures?|sees?|makes? sure|checks?|verify|verifies|confirms?|satisfy)\s+(?:that|whether)"
+                         r"\b|\bmakes? sure\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,6 +96,12 @@ class Activity:
     start: int
     end: int
     section: str | None = None
+
+
+@dataclass(frozen=True)
+class Segmented:
+    context: PositionContext
+    activities: list[Activity]
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +144,7 @@ def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[
     words = _words(stripped)
     if not words:
         return "drop", None
-    if _BOILERPLATE_KEYS.match(content) or _CATCH_ALL.match(stripped) or (_PAY.search(content) and len(words) <= 12):
+    if _DROP_KEYS.match(content) or _CATCH_ALL.match(stripped) or PREAMBLE.match(stripped):
         return "drop", None
     role = _ROLE_HEADING.match(stripped)
     if role and len(_words(role.group("name"))) <= 8 and not _starts_with_duty_verb(role.group("name")):
@@ -107,31 +155,85 @@ def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[
         return "heading", stripped
     if stripped.isupper() and len(words) <= 8:
         return "heading", stripped.title()
-    if len(words) <= 3 and not (has_marker and _starts_with_duty_verb(stripped) and len(words) >= 2):
+    if len(words) <= 3 and not ((has_marker or ends_sentence) and _starts_with_duty_verb(stripped) and len(words) >= 2):
         return "heading", stripped
     if not has_marker and not seen_activity and not _starts_with_duty_verb(stripped) and len(words) <= 12 \
             and not ends_sentence:
-        return "drop", None  # a designation or title line at the top
+        return "drop", None  # a title line at the top
     if not _starts_with_duty_verb(stripped) and len(words) <= 6 and not ends_sentence:
         return "heading", stripped
     return "activity", None
 
 
+def _skip_lead_ins(text: str, a: int, b: int) -> int:
+    """Offset where the duty starts once 'Duties:', 'You will', 'The officer shall be responsible for',
+    a leading 'To' ... are passed; unchanged unless a verb follows the lead-in."""
+    for _ in range(3):
+        seg = text[a:b]
+        m = _LEAD_LABEL.match(seg)
+        if not m:
+            m = _LEAD_SUBJECT.match(seg)
+            nxt = _words(seg[m.end():])[:1] if m else []
+            if not (nxt and verb_base(nxt[0]) and nxt[0].lower() != "be"):
+                m = None
+        if not m:
+            return a
+        a += m.end()
+    return a
+
+
+def _sentences(body: str) -> list[tuple[int, int]]:
+    """Sentence spans of a line, without breaking at the abbreviations officials use ("Pr. CCA")."""
+    if not _MAYBE_SENTENCES.search(body):
+        return [(0, len(body))]
+    spans: list[tuple[int, int]] = []
+    for s in _sentencizer()(body).sents:
+        if spans:
+            m = _ABBREV.search(body[spans[-1][0]:spans[-1][1]].rstrip())
+            nxt = _words(body[s.start_char:s.end_char])[:1]
+            ends_here = m and m.group(1).lower() in _MAY_END and nxt and nxt[0][0].isupper() and _duty_form(nxt[0])
+            if m and not ends_here:
+                spans[-1] = (spans[-1][0], s.end_char)
+                continue
+        spans.append((s.start_char, s.end_char))
+    return spans
+
+
+def _own_duty(text: str, first_word: str) -> bool:
+    """Whether `text` (what follows a cut) is a duty of its own: a verb, used as one, not referring back."""
+    words = [w.lower() for w in _words(text)[:3]]
+    if len(words) < 3 or words[1] in _NOUN_NEXT or {words[1], words[2]} & _REFERS_BACK:
+        return False
+    if words[0] in DUTY_VERBS:
+        return True
+    # "prepares ... and monitors ..." is parallel; "maintain the registers, files and records" is not
+    third_person = first_word.lower() not in DUTY_VERBS and _duty_form(first_word)
+    return third_person and _duty_form(words[0])
+
+
 def _split_duties(text: str, start: int) -> list[tuple[int, int]]:
-    """Split one sentence that lists several duties: '...; monitor ...', '... and ensure ...'."""
+    """Split one sentence at semicolons between duties, and at every clause of a list of 4+ duties."""
+    first = (_words(text)[:1] or [""])[0]
     cuts: list[tuple[int, int]] = []
-    for m in _DUTY_SPLIT.finditer(text):
-        nxt = m.group(1)
-        is_semicolon = ";" in m.group(0)
-        if not (is_semicolon or _duty_form(nxt)):
+    run: list[tuple[int, int]] = []
+    clause_start = 0
+    for m in _CLAUSE_CUT.finditer(text):
+        right = text[m.end():]
+        semicolon = ";" in m.group(0)
+        if not right[:1].isalpha() or not (semicolon or right[0].islower()) or not _own_duty(right, first):
             continue
-        cuts.append((m.start(), m.end()))
+        if semicolon:
+            cuts += run if len(run) >= 3 else []
+            cuts.append((m.start(), m.end()))
+            run, clause_start = [], m.end()
+        elif not _COMPLEMENT.search(text[clause_start:m.start()]):
+            # "ensure that X ..., and Y" keeps Y with ensure: Y is what is to be ensured
+            run.append((m.start(), m.end()))
+    cuts += run if len(run) >= 3 else []
     spans: list[tuple[int, int]] = []
     pos = 0
-    for a, b in cuts:
-        left = text[pos:a]
-        # both sides must be a duty of their own, not "collect and compile data"
-        if len(_words(left)) >= 3 and len(_words(text[b:])) >= 3:
+    for a, b in sorted(cuts):
+        if len(_words(text[pos:a])) >= 3:
             spans.append((pos, a))
             pos = b
     spans.append((pos, len(text)))
@@ -148,45 +250,96 @@ def _trimmed(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def segment(text: str, *, max_activities: int | None = None) -> list[Activity]:
-    """Split a JD into activities. Offsets index into `text`: text[a.start:a.end] == a.text."""
-    out: list[Activity] = []
-    section: str | None = None
-    nlp = None
-    for line in _LINE.finditer(text):
-        raw = line.group(0)
+class _Reader:
+    def __init__(self, text: str, max_activities: int | None) -> None:
+        self.text = text
+        self.max_activities = max_activities
+        self.context = ContextBuilder(text)
+        self.out: list[Activity] = []
+        self.section: str | None = None
+        self.columns: list[str] | None = None
+
+    def add(self, a: int, b: int) -> None:
+        a, b = _trimmed(self.text, a, b)
+        if len(_words(self.text[a:b])) < 2:
+            return
+        self.out.append(Activity(index=len(self.out), text=self.text[a:b], start=a, end=b, section=self.section))
+        if self.max_activities is not None and len(self.out) > self.max_activities:
+            raise InputError(
+                f"the text has more than {self.max_activities} activities; split it into several requests "
+                "or raise CDE_MAX_ACTIVITIES",
+                code="too_many_activities",
+                detail={"limit": self.max_activities},
+            )
+
+    def header(self, a: int, b: int, *, bulleted: bool = False) -> bool:
+        found = header_fields(self.text, a, b, bulleted=bulleted, top=not self.out)
+        if found:
+            self.context.take(a, b, found)
+        return bool(found)
+
+    def table_row(self, start: int, end: int) -> bool:
+        cells = table_cells(self.text, start, end)
+        if cells is None:
+            return False
+        roles = column_roles(self.text, cells)
+        if roles is not None:
+            self.columns = roles
+            return True
+        for a, b in work_cells(self.text, cells, self.columns):
+            if not _CATCH_ALL.match(self.text[a:b]):
+                self.sentences(a, b)
+        return True
+
+    def line(self, start: int, end: int) -> None:
+        raw = self.text[start:end]
+        if self.table_row(start, end):
+            return
         marker = _MARKER.match(raw)
-        body_start = line.start() + (marker.end() if marker else len(raw) - len(raw.lstrip()))
-        body = text[body_start:line.end()]
-        kind, heading = classify_line(body, bool(marker), bool(out))
-        if kind == "heading":
-            section = heading or section
-            continue
-        if kind == "drop":
-            continue
+        body_start = start + (marker.end() if marker else len(raw) - len(raw.lstrip()))
+        if PREAMBLE.match(self.text[body_start:end]):
+            return
+        # a line of several sentences is read sentence by sentence, headers included
+        if len(_sentences(self.text[body_start:end])) == 1 and self.header(body_start, end, bulleted=bool(marker)):
+            return
         # "Key responsibilities: Prepare the ..." keeps what follows the label
+        body = self.text[body_start:end]
         label = re.match(r"^[^:]{2,40}:\s+", body)
         if label and _HEADING_WORDS.match(body):
             body_start += label.end()
-            body = text[body_start:line.end()]
-        # most lines hold one sentence; spaCy is asked only where a line may hold several
-        if _MAYBE_SENTENCES.search(body):
-            nlp = nlp or _sentencizer()
-            sentences = [(s.start_char, s.text) for s in nlp(body).sents]
-        else:
-            sentences = [(0, body)]
-        for offset, sent_text in sentences:
-            s_start = body_start + offset
-            for a, b in _split_duties(sent_text, s_start):
-                a, b = _trimmed(text, a, b)
-                if len(_words(text[a:b])) < 2:
-                    continue
-                out.append(Activity(index=len(out), text=text[a:b], start=a, end=b, section=section))
-                if max_activities is not None and len(out) > max_activities:
-                    raise InputError(
-                        f"the text has more than {max_activities} activities; split it into several requests "
-                        "or raise CDE_MAX_ACTIVITIES",
-                        code="too_many_activities",
-                        detail={"limit": max_activities},
-                    )
-    return out
+        duty_start = _skip_lead_ins(self.text, body_start, end)
+        if duty_start > body_start:  # "You will ..." already says this line is a duty
+            self.sentences(duty_start, end, bulleted=bool(marker))
+            return
+        kind, heading = classify_line(self.text[body_start:end], bool(marker), bool(self.out))
+        if kind == "heading":
+            self.section = heading or self.section
+        elif kind == "activity":
+            self.sentences(body_start, end, bulleted=bool(marker))
+
+    def sentences(self, start: int, end: int, *, bulleted: bool = True) -> None:
+        for a, b in _sentences(self.text[start:end]):
+            a, b = start + a, start + b
+            # a prose JD may open with its designation or state the reporting line mid-paragraph
+            if (a > start or b < end) and self.header(a, b, bulleted=bulleted):
+                continue
+            a = _skip_lead_ins(self.text, a, b)
+            sent = self.text[a:b]
+            if _CATCH_ALL.match(sent.strip(_TRIM)) or PREAMBLE.match(sent.strip(_TRIM)) or _DROP_KEYS.match(sent):
+                continue
+            for x, y in _split_duties(sent, a):
+                self.add(x, y)
+
+
+def read_jd(text: str, *, max_activities: int | None = None) -> Segmented:
+    """Read a JD into its position context and its activities. Offsets index into `text`:
+    text[a.start:a.end] == a.text for every activity, and context.lines are spans of `text`."""
+    reader = _Reader(text, max_activities)
+    for line in _LINE.finditer(text):
+        reader.line(line.start(), line.end())
+    return Segmented(context=reader.context.build(), activities=reader.out)
+
+
+def segment(text: str, *, max_activities: int | None = None) -> list[Activity]:
+    """Split a JD into activities. Offsets index into `text`: text[a.start:a.end] == a.text."""
+    return read_jd(text, max_activities=max_activities).activities

@@ -1,4 +1,10 @@
-from suggest.segment import segment
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from suggest.segment import PositionContext, Segmented, read_jd, segment
 
 JD = """Section Officer (Budget), Ministry of Rural Development
 Pay Level: 8 in the Pay Matrix
@@ -47,8 +53,9 @@ def test_multi_duty_sentences_are_split():
     t = texts(JD)
     assert "Prepare the Budget Estimates for the Division" in t
     assert "monitor expenditure against the allocation." in t
-    assert "Coordinate with the Finance Division" in t
-    assert "ensure timely release of funds to States." in t
+    # One sentence joining a duty and its follow-through with "and" is one activity, as in the gold
+    # activities (e.g. "Act as nodal officer for VIP references and ensure that every letter ...").
+    assert "Coordinate with the Finance Division and ensure timely release of funds to States." in t
 
 
 def test_short_verb_pairs_stay_together():
@@ -73,11 +80,216 @@ def test_windows_line_endings_keep_offsets():
 
 
 def test_too_many_activities_is_an_input_error():
-    import pytest
-
     from suggest.errors import InputError
 
     jd = "\n".join(f"- Prepare report number {i} for the Division." for i in range(12))
     with pytest.raises(InputError) as exc:
         segment(jd, max_activities=5)
     assert exc.value.code == "too_many_activities"
+
+
+# --- reading a JD as an official writes it (tests/data/jds/*.txt) -------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+JDS = Path(__file__).parent / "data" / "jds"
+
+
+def fixture(name: str) -> str:
+    return (JDS / name).read_text(encoding="utf-8")
+
+
+def read(name: str) -> tuple[str, Segmented]:
+    text = fixture(name)
+    return text, read_jd(text)
+
+
+def test_segment_is_read_jd_activities():
+    assert segment(JD) == read_jd(JD).activities
+    assert isinstance(read_jd(JD).context, PositionContext)
+
+
+def test_top_designation_line_becomes_context():
+    ctx = read_jd(JD).context
+    assert ctx.designation == "Section Officer (Budget)"
+    assert ctx.department == "Ministry of Rural Development"
+    assert ctx.pay_level == "8 in the Pay Matrix"
+    assert ctx.posting == "New Delhi"
+
+
+def test_prose_jd_opening_with_a_bare_designation():
+    _text, jd = read("prose_under_secretary.txt")
+    assert jd.context.designation == "Under Secretary (Budget)"
+    assert jd.context.department == "Department of Expenditure, Budget Division"
+    assert jd.context.reports_to == "the Joint Secretary (Budget)"
+    assert [a.text for a in jd.activities] == [
+        "prepare the budget circular and watch the timelines for receipt of estimates from Ministries.",
+        "examining proposals of the Dy. Secretary (Plan) and the Addl. Secretary on supplementary grants.",
+        "Settle pension cases with the Pr. CCA office within 30 days.",
+    ]
+
+
+def test_header_lines_in_the_middle_and_at_the_end():
+    _text, jd = read("headers_anywhere.txt")
+    ctx = jd.context
+    assert ctx.grade == "Group A (Gazetted)"
+    assert ctx.pay_level == "Level 11 in the Pay Matrix"
+    assert ctx.posting == "Shastri Bhawan, New Delhi"
+    assert ctx.reports_to == "Deputy Secretary (Administration)"
+    assert ctx.department == "Ministry of Education, Department of School Education and Literacy"
+    assert len(ctx.lines) == 5
+    joined = " ".join(a.text for a in jd.activities)
+    for value in (ctx.grade, ctx.pay_level, ctx.posting, ctx.reports_to, ctx.department):
+        assert value not in joined
+    assert [a.text for a in jd.activities] == [
+        "Prepare the budget estimates of the Section",
+        "monitor expenditure against the grant",
+        "reply to audit paras.",
+        "Maintain the cash book and reconcile it with the bank every month.",
+        "Ensure that files are moved on e-Office without delay.",
+        ("Examine claims of Rs. 5 lakh and above, i.e. those beyond the powers of the Jt. Secretary, "
+        "and put them up to the Secy."),
+    ]
+
+
+def test_lead_ins_are_stripped_and_offsets_start_at_the_verb():
+    text, jd = read("lead_ins.txt")
+    assert [a.text for a in jd.activities] == [
+        "preparing the quarterly progress report of the Division.",
+        "prepare the budget.",
+        "maintain the leave accounts of Group C staff.",
+        "process medical reimbursement claims of CGHS beneficiaries.",
+        "supervising the work of the dealing hands.",
+        "attend meetings of the Departmental Canteen Committee.",
+        "liaise with the Directorate of Estates on allotment of quarters.",
+        "Draft replies to RTI applications received in the Section.",
+    ]
+    second = jd.activities[1]
+    assert text[:second.start].endswith("You will ")
+
+
+@pytest.mark.parametrize("sentence", [
+    "The officer will prepare the budget.", "The incumbent shall prepare the budget.",
+    "He/She will prepare the budget.", "You will be responsible for preparing the budget.",
+    "Will be required to prepare the budget.", "To prepare the budget.", "Responsibilities include prepare the budget.",
+])
+def test_each_lead_in(sentence):
+    assert [a.text for a in segment(sentence)] in (["prepare the budget."], ["preparing the budget."])
+
+
+def test_lead_in_needs_a_verb_after_it():
+    assert texts("- The files will be moved on e-Office without delay.") == [
+        "The files will be moved on e-Office without delay."]
+
+
+ABBREVIATIONS = ["Pr.", "Dy.", "Addl.", "Jt.", "No.", "Rs.", "viz.", "i.e.", "e.g.", "Govt.", "Secy.", "Sr.",
+                 "Asstt.", "Admn.", "Estt.", "Deptt.", "Min.", "etc."]
+
+
+@pytest.mark.parametrize("abbr", ABBREVIATIONS)
+def test_no_sentence_break_after_abbreviations(abbr):
+    jd = f"- Send the monthly note on {abbr} Kumar matters to the office in time. Maintain the register of files."
+    assert texts(jd) == [f"Send the monthly note on {abbr} Kumar matters to the office in time.",
+                         "Maintain the register of files."]
+
+
+def test_pr_cca_stays_one_activity():
+    assert texts("Settle pension cases with the Pr. CCA office within 30 days.") == [
+        "Settle pension cases with the Pr. CCA office within 30 days."]
+
+
+def test_etc_still_ends_a_sentence_before_a_new_duty():
+    assert texts("- Maintain files, registers etc. Prepare the budget for the Section.") == [
+        "Maintain files, registers etc.", "Prepare the budget for the Section."]
+
+
+def test_coordinated_clauses_stay_with_their_verb():
+    _text, jd = read("coordination.txt")
+    assert [a.text for a in jd.activities] == [
+        ("Ensure that files are moved on e-Office without delay and that replies are sent to the States "
+        "within a week."),
+        "Maintain the cash book and reconcile it with the bank every month.",
+        "Prepare the budget estimates",
+        "monitor expenditure against the grant",
+        "reply to audit paras.",
+        "Draft the Annual Report",
+        "compile the Outcome Budget",
+        "update the website",
+        "brief the Secretary on pending cases.",
+        "Maintain the registers, files and records of the Section.",
+        "Deal with budget, audit and accounts matters of the attached offices.",
+        ("Maintain the stock register of stationery, issue items against approved indents and assist in the "
+        "annual physical verification."),
+    ]
+
+
+def test_complement_of_ensure_is_never_split_off():
+    for jd in ("Ensure that files are moved on e-Office without delay.",
+               "Ensure timely disposal of cases; files are moved on e-Office without delay."):
+        assert "files are moved on e-Office without delay." not in texts(jd)
+
+
+def test_work_allocation_order_with_a_pipe_table():
+    _text, jd = read("work_allocation.txt")
+    assert [a.text for a in jd.activities] == [
+        "Recruitment Rules of Group B and C posts",
+        "Pay fixation, increments and MACP",
+        "Court cases and legal matters",
+    ]
+    joined = " ".join(a.text for a in jd.activities)
+    for junk in ("S.No.", "Dealing hand", "Kumar", "ASO", "partial modification", "allocated as under",
+                 "This issues"):
+        assert junk not in joined
+    assert jd.context.department == "Government of India"
+
+
+def test_tab_separated_table():
+    assert texts(fixture("tab_table.txt")) == ["Parliament questions and assurances",
+                                               "VIP references and public grievances"]
+
+
+def _all_texts() -> list[tuple[str, str]]:
+    out = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(JDS.glob("*.txt"))]
+    out += [(p.name, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "eval" / "samples").glob("*.txt"))]
+    for line in (ROOT / "eval" / "gold" / "roles.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out.append((row["id"], row["text"]))
+    out.append(("JD", JD))
+    return out
+
+
+@pytest.mark.parametrize("name,text", _all_texts(), ids=lambda v: v if len(v) < 40 else "")
+def test_offsets_point_into_the_original_text(name, text):
+    jd = read_jd(text)
+    for a in jd.activities:
+        assert text[a.start:a.end] == a.text
+        assert a.text == a.text.strip() and a.text
+    spans = [text[s:e] for s, e in jd.context.lines]
+    for (s, e), span in zip(jd.context.lines, spans):
+        assert 0 <= s < e <= len(text) and span == span.strip()
+        assert not any(a.start < e and s < a.end for a in jd.activities), "a context line is also an activity"
+    for field in ("designation", "grade", "pay_level", "posting", "reports_to", "department"):
+        value = getattr(jd.context, field)
+        assert value is None or any(value in span for span in spans)
+    assert [a.index for a in jd.activities] == list(range(len(jd.activities)))
+
+
+def _gold_activities() -> list[dict]:
+    path = ROOT / "eval" / "gold" / "activities.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_each_gold_activity_is_one_activity():
+    bad = []
+    for row in _gold_activities():
+        text = row["text"]
+        acts = segment(text)
+        whole = len(acts) == 1 and acts[0].start <= 1 and acts[0].end >= len(text.rstrip()) - 1
+        if not whole:
+            bad.append((row["id"], [a.text for a in acts]))
+    assert not bad
+
+
+def test_context_module_does_not_import_segment():
+    source = (ROOT / "suggest" / "jd_context.py").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(from|import)\s+\S*segment", source, re.MULTILINE)
