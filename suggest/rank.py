@@ -93,8 +93,3 @@ def suggest_level(descriptor_sims: np.ndarray, prior: np.ndarray) -> int:
     sims = descriptor_sims.astype(np.float32)
     centred = sims - sims.mean() if np.any(sims) else sims
     return int(np.argmax(centred + prior)) + 1
-
-
-def calibrate(score: float, a: float, b: float) -> float:
-    """Map a raw score to a probability that a reviewer accepts it (logistic, fitted on gold dev)."""
-    return float(1.0 / (1.0 + np.exp(-(a * score + b))))

@@ -50,6 +50,24 @@ class Suggestion(BaseModel):
     ask: AskMatch
     matched_text: str = Field(description="the dictionary text that matched best")
     evidence: list[Evidence]
+    level_descriptor: str | None = Field(None, description="what the suggested level means, from the dictionary")
+    support: int = Field(1, description="activities of the text that call for this competency")
+    low_confidence: bool = Field(False, description="confidence below the abstain threshold (a setting)")
+    explanation: list[str] = Field(default_factory=list, description="why it was suggested: support, sector "
+                                                                     "agreement with the position, level")
+
+
+class ContextOut(BaseModel):
+    """What the text (or the caller) says about the position itself: never treated as duties."""
+
+    designation: str | None = None
+    department: str | None = None
+    grade: str | None = None
+    pay_level: str | None = None
+    posting: str | None = None
+    reports_to: str | None = None
+    seniority: str | None = Field(None, description="seniority band read from designation or pay level "
+                                                    "(docs/seniority.md)")
 
 
 class SuggestionSet(BaseModel):
@@ -58,3 +76,4 @@ class SuggestionSet(BaseModel):
     activities: list[ActivityOut]
     suggestions: list[Suggestion]
     unmatched: list[int]
+    context: ContextOut = Field(default_factory=ContextOut)

@@ -62,6 +62,24 @@ class Settings(BaseSettings):
     dense_aliases: bool = Field(True, description="Embed alias rows too (else aliases count in BM25 only)")
     retrieve_rows: int = Field(128, ge=8, description="Facet rows fetched per activity from each index")
     evidence_per_suggestion: int = Field(3, ge=1, description="Most evidence activities cited per suggestion")
+    # whole-JD ranking (suggest/jd_rank.py), tuned on the position dev split
+    coverage: bool = Field(True, description="Every activity's best competency enters the list before any "
+                                             "activity's second best")
+    support_threshold: float = Field(0.55, ge=0.0, le=1.0, description="An activity scoring at least this "
+                                                                       "supports a competency")
+    support_bonus: float = Field(0.02, ge=0.0, le=0.2, description="Score added per extra supporting activity "
+                                                                   "(at most three)")
+    domain_own_line: float = Field(0.7, ge=0.0, le=1.0, description="A Domain competency outside the JD's "
+                                                                     "sectors stays only with a line this strong")
+    sector_min_activities: int = Field(3, ge=1, description="Activities whose best Domain match lies in a "
+                                                            "sector before that sector counts as the JD's")
+    context_sector_score: float = Field(0.55, ge=0.0, le=1.0, description="Designation + department scoring "
+                                                                          "this on a Domain entry count as one "
+                                                                          "activity for its sector")
+    low_confidence: float = Field(0.3, ge=0.0, le=1.0, description="Suggestions below this confidence are "
+                                                                   "marked (or hidden) as low confidence")
+    abstain: Literal["mark", "hide"] = Field("mark", description="mark: keep low-confidence suggestions, "
+                                                                 "flagged; hide: leave them out")
 
     # service
     host: str = Field("127.0.0.1", description="Interface `serve` binds")

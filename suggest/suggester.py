@@ -10,24 +10,27 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from . import rank as ranking
-from .calibration import load_calibration
-from .dictionary import ASK_KINDS, Dictionary, load_dictionary
+from . import jd_rank
+from .confidence import load_confidence_model
+from .dictionary import Dictionary, load_dictionary
 from .encode import Encoder, load_encoder
 from .errors import InputError
 from .index import FacetConfig, FacetIndex, build_or_load
 from .lexical import LexicalIndex
-from .schemas import ActivityOut, AskMatch, Evidence, ModelInfo, Suggestion, SuggestionSet
-from .segment import Activity, preload_sentencizer, segment
+from .explain import Explainer
+from .schemas import ActivityOut, ContextOut, ModelInfo, Suggestion, SuggestionSet
+from .jd_context import FIELDS as CONTEXT_FIELDS
+from .jd_context import PositionContext
+from .jd_rank import JDParams, Pick
+from .segment import Activity, preload_sentencizer, read_jd
+from .seniority import band_for
 from .settings import Settings
-
-ASK_MIN = 0.30  # an ASK statement this close to the evidence counts as matched
-
 
 def check_text(text: str | bytes, max_chars: int) -> str:
     if isinstance(text, bytes):
@@ -62,6 +65,8 @@ class Scored:
     activities: list[Activity]
     vectors: np.ndarray
     scores: np.ndarray  # (activities, competencies) fused
+    context: PositionContext = field(default_factory=PositionContext)
+    context_scores: np.ndarray | None = None  # (competencies,) for "designation, department", when known
 
 
 class Suggester:
@@ -76,9 +81,11 @@ class Suggester:
         self._row_owner = np.array([r.competency for r in index.rows], dtype=np.int64)
         self._row_penalty = np.array([settings.alias_penalty if r.kind == "alias" else 0.0 for r in index.rows],
                                      dtype=np.float32)
-        self._rows_of: list[list[int]] = [[] for _ in dictionary.entries]
-        for i, r in enumerate(index.rows):
-            self._rows_of[r.competency].append(i)
+        self.explainer = Explainer(dictionary, index)
+        # Domain entries' themes are their sectors; -1 marks a competency that has no sector
+        self.sectors = sorted({e.theme for e in dictionary.entries if e.type == "Domain"})
+        self._sector_of = np.array([self.sectors.index(e.theme) if e.type == "Domain" else -1
+                                    for e in dictionary.entries], dtype=np.int64)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, *, encoder: Encoder | None = None,
@@ -122,34 +129,88 @@ class Suggester:
 
     # -- the two public stages -------------------------------------------------------------------
 
-    def score(self, text: str | bytes, *, lexical_weight: float | None = None) -> Scored:
-        """Stage 1: check the text, segment it, encode the activities and score them against the dictionary."""
+    def score(self, text: str | bytes, *, position: str | None = None, department: str | None = None,
+              lexical_weight: float | None = None) -> Scored:
+        """Stage 1: check the text, read its header lines as the position's context and its duties as
+        activities, encode the activities and score them against the dictionary. A position or department
+        typed beside the text wins over what the text's header says."""
         text = check_text(text, self.settings.max_text_chars)
-        activities = segment(text, max_activities=self.settings.max_activities)
+        jd = read_jd(text, max_activities=self.settings.max_activities)
+        typed = {k: v.strip() for k, v in (("designation", position), ("department", department)) if v and v.strip()}
+        context = replace(jd.context, **typed)
+        activities = jd.activities
         texts = [a.text[: self.settings.max_activity_chars] for a in activities]
         if not texts:
             return Scored(activities, np.zeros((0, self.encoder.dimension), np.float32),
-                          np.zeros((0, len(self.dictionary.entries)), np.float32))
-        vectors = self.encoder.encode(texts)
-        return Scored(activities, vectors, self.score_texts(texts, vectors, lexical_weight=lexical_weight))
+                          np.zeros((0, len(self.dictionary.entries)), np.float32), context)
+        # the designation and department ride in the same encoder call: they say which sector the post is in
+        about = ", ".join(v for v in (context.designation, context.department) if v)
+        vectors = self.encoder.encode(texts + ([about] if about else []))
+        scores = self.score_texts(texts + ([about] if about else []), vectors, lexical_weight=lexical_weight)
+        n = len(texts)
+        return Scored(activities, vectors[:n], scores[:n], context, scores[n] if about else None)
 
     def rank(self, scored: Scored, *, activities: Sequence[int] | None = None, top_k: int | None = None,
              min_score: float | None = None) -> list[Suggestion]:
-        """Stage 2: the explained suggestions for all activities, or for a subset (one role's).
+        """Stage 2: the explained suggestions for all activities, or for a subset (one role's), ordered by
+        confidence. Which competencies enter the list is `jd_rank.select` (coverage, support, sector
+        agreement); their levels form one profile for the post's seniority.
 
         Evidence keeps the global activity indexes and offsets, so it always points into the original text."""
-        top_k, min_score = check_ranking(self.settings, top_k, min_score)
+        s = self.settings
+        picks = self.select(scored, activities=activities, top_k=top_k, min_score=min_score)
+        context_sectors = self._context_sectors(scored)
+        band = band_for(scored.context.designation, scored.context.pay_level)
+        notes = {p.competency: self._sector_note(p, context_sectors) for p in picks
+                 if self._sector_of[p.competency] >= 0}
+        explained = self.explainer.explain_all(picks, scored.activities, scored.vectors, band,
+                                               load_confidence_model(self.encoder.model_id), notes)
+        for sg in explained:
+            sg.low_confidence = sg.confidence < s.low_confidence
+        if s.abstain == "hide":
+            explained = [sg for sg in explained if not sg.low_confidence]
+        # one order, by confidence; ties keep the order in which coverage chose them
+        return sorted(explained, key=lambda sg: -sg.confidence)
+
+    def select(self, scored: Scored, *, activities: Sequence[int] | None = None, top_k: int | None = None,
+               min_score: float | None = None) -> list[Pick]:
+        """Which competencies enter the list, before they are explained (`rank` explains them; the
+        confidence fit reads their features)."""
+        s = self.settings
+        top_k, min_score = check_ranking(s, top_k, min_score)
         rows = list(range(len(scored.activities))) if activities is None else [int(a) for a in activities]
-        ranked = ranking.aggregate(scored.scores[np.asarray(rows, dtype=np.int64)], min_score=min_score, top_k=top_k,
-                                max_evidence=self.settings.evidence_per_suggestion)
-        return [self._explain(ranking.Ranked(r.competency, r.score, tuple((rows[a], sc) for a, sc in r.evidence)),
-                              scored) for r in ranked]
+        params = JDParams(min_score=min_score, top_k=top_k, support_threshold=s.support_threshold,
+                          support_bonus=s.support_bonus, domain_own_line=s.domain_own_line,
+                          sector_min_activities=s.sector_min_activities, coverage=s.coverage,
+                          max_evidence=s.evidence_per_suggestion)
+        picks = jd_rank.select(scored.scores[np.asarray(rows, dtype=np.int64)], self._sector_of, len(self.sectors),
+                               params, self._context_sectors(scored))
+        return [replace(p, evidence=tuple((rows[a], sc) for a, sc in p.evidence)) for p in picks]
+
+    def _context_sectors(self, scored: Scored) -> set[int]:
+        """The sector the designation and department point to, when they point clearly at one."""
+        if scored.context_scores is None:
+            return set()
+        domain = np.flatnonzero(self._sector_of >= 0)
+        if domain.size == 0:
+            return set()
+        best = domain[int(np.argmax(scored.context_scores[domain]))]
+        return {int(self._sector_of[best])} if scored.context_scores[best] >= self.settings.context_sector_score else set()
+
+    def _sector_note(self, pick: Pick, context_sectors: set[int]) -> str:
+        sector = self.sectors[int(self._sector_of[pick.competency])]
+        if not pick.sector_ok:
+            return f"sector {sector}: not otherwise in this JD; kept for its own strong line"
+        if int(self._sector_of[pick.competency]) in context_sectors:
+            return f"sector {sector}: matches the designation and department"
+        return f"sector {sector}: several duties of this JD are in it"
 
     def suggest(self, text: str | bytes, *, top_k: int | None = None, min_score: float | None = None,
+                position: str | None = None, department: str | None = None,
                 lexical_weight: float | None = None) -> SuggestionSet:
         """Both stages: the whole suggestion set for one text."""
         check_ranking(self.settings, top_k, min_score)  # before the model runs
-        scored = self.score(text, lexical_weight=lexical_weight)
+        scored = self.score(text, position=position, department=department, lexical_weight=lexical_weight)
         return SuggestionSet(
             dictionary=self.dictionary.info,
             model=ModelInfo(id=self.encoder.model_id, revision=self.encoder.revision),
@@ -157,50 +218,6 @@ class Suggester:
                         for a in scored.activities],
             suggestions=self.rank(scored, top_k=top_k, min_score=min_score),
             unmatched=ranking.unmatched(scored.scores, self.settings.unmatched_score),
+            context=ContextOut(**{k: getattr(scored.context, k) for k in CONTEXT_FIELDS},
+                               seniority=band_for(scored.context.designation, scored.context.pay_level)),
         )
-
-    def _explain(self, r: ranking.Ranked, scored: Scored) -> Suggestion:
-        entry = self.dictionary.entries[r.competency]
-        ev_acts = [a for a, _ in r.evidence] or [int(np.argmax(scored.scores[:, r.competency]))]
-        act_vecs = scored.vectors[ev_acts]
-        rows = self._rows_of[r.competency]
-        sims = (self.index.vectors[rows] @ act_vecs.T).max(axis=1)  # each facet vs its best evidence
-        best_row = rows[int(np.argmax(sims))]
-        ask = {k: [] for k in ASK_KINDS}
-        ranked_rows = sorted(zip(rows, sims), key=lambda t: -t[1])
-        for row, sim in ranked_rows:
-            kind = self.index.rows[row].kind
-            if kind in ask and sim >= ASK_MIN:
-                ask[kind].append(self.index.rows[row].text)
-        if not any(ask.values()):
-            # nothing close enough: tag the single closest statement, or the type's usual ASK
-            for row, _ in ranked_rows:
-                if self.index.rows[row].kind in ask:
-                    ask[self.index.rows[row].kind].append(self.index.rows[row].text)
-                    break
-        tags = [k for k in ASK_KINDS if ask[k]] or [_default_ask(entry.type)]
-        lv = self.index.level_vectors[r.competency * 5:(r.competency + 1) * 5] @ act_vecs[0]
-        level = ranking.suggest_level(lv, ranking.level_prior(scored.activities[ev_acts[0]].text))
-        return Suggestion(
-            competency_id=entry.id,
-            name=entry.name,
-            competencyAreaName=entry.type,
-            competencyThemeName=entry.theme,
-            competencySubThemeName=entry.sub_theme_name,
-            score=round(r.score, 4),
-            confidence=round(ranking.calibrate(r.score, *self.calibration), 4),
-            suggested_level=level,
-            ask_tags=tags,
-            ask=AskMatch(**ask),
-            matched_text=self.index.rows[best_row].text,
-            evidence=[Evidence(activity=a, start=scored.activities[a].start, end=scored.activities[a].end,
-                               text=scored.activities[a].text, score=round(sc, 4)) for a, sc in r.evidence],
-        )
-
-    @property
-    def calibration(self) -> tuple[float, float]:
-        return load_calibration(self.encoder.model_id)
-
-
-def _default_ask(kind: str) -> str:
-    return {"Behavioural": "attitude", "Functional": "skill"}.get(kind, "knowledge")

@@ -65,10 +65,11 @@ def test_agrees_with_ranx():
 def test_logistic_fit_recovers_a_known_curve():
     import numpy as np
 
-    from suggest.evaluation.calibrate import fit_logistic
+    from suggest.evaluation.calibrate import fit_logistic_features
 
     rng = np.random.default_rng(0)
-    x = rng.uniform(0.2, 0.9, 4000)
-    y = (rng.uniform(size=x.size) < 1 / (1 + np.exp(-(10 * x - 5)))).astype(float)
-    a, b = fit_logistic(x, y)
-    assert 8 < a < 12 and -6 < b < -4
+    x = np.column_stack([rng.uniform(0.2, 0.9, 4000), rng.integers(0, 2, 4000), np.ones(4000)])
+    y = (rng.uniform(size=4000) < 1 / (1 + np.exp(-(10 * x[:, 0] + 1.5 * x[:, 1] - 5)))).astype(float)
+    w, b = fit_logistic_features(x, y, l2=0.01)
+    assert 8 < w[0] < 12 and 1.0 < w[1] < 2.0 and -6 < b < -4
+    assert w[2] == 0.0  # a constant feature carries no weight

@@ -51,10 +51,6 @@ def test_level_follows_descriptors_and_wording():
     assert rank.suggest_level(np.zeros(5), rank.level_prior("Formulate national policy and lead the team")) in (4, 5)
 
 
-def test_calibrate_is_monotonic():
-    assert rank.calibrate(0.3, 10, -5) < rank.calibrate(0.6, 10, -5)
-
-
 @pytest.fixture
 def fake_suggester(tmp_settings, fake_encoder):
     d = load_dictionary(DATA / "tiny_dictionary.yaml")

@@ -43,7 +43,7 @@ def eval_cmd(
     report: Annotated[Optional[Path], typer.Option(help="Write report.md, results.json and plots here")] = None,
     decisions: Annotated[bool, typer.Option("--decisions", help="Online quality from recorded reviewer decisions")] = False,
     roles: Annotated[bool, typer.Option("--roles", help="Role-grouping quality (adjusted Rand index)")] = False,
-    calibrate: Annotated[bool, typer.Option("--calibrate", help="Fit score->confidence on gold dev; save it")] = False,
+    calibrate: Annotated[bool, typer.Option("--calibrate", help="Fit the confidence curve on the position dev split; save it")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     dictionary: DictOpt = None,
 ) -> None:
@@ -93,19 +93,9 @@ def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, me
 
 
 def _calibrate(settings) -> dict:
-    from ..evaluation import runner
-    from ..evaluation.calibrate import fit_logistic, pairs_from_run, save_calibration
-    from ..evaluation.suites import load
+    from ..evaluation.positions_eval import fit_confidence
 
-    suggester = build_suggester(settings)
-    bench = load(settings, "gold", "validation", suggester)
-    res = runner.suggest_queries(suggester, bench.queries)
-    scores, labels = pairs_from_run(res.qrels, res.run)
-    a, b = fit_logistic(scores, labels)
-    path = save_calibration(suggester.encoder.model_id, a, b,
-                            {"fitted_on": "eval/gold dev split, top-10 per activity", "pairs": int(labels.size),
-                             "dictionary": suggester.dictionary.fingerprint})
-    return {"a": a, "b": b, "pairs": int(labels.size), "positive_rate": float(labels.mean()), "saved": str(path)}
+    return fit_confidence(build_suggester(settings))
 
 
 @app.command()

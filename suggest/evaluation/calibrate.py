@@ -1,5 +1,5 @@
-"""Fit the score -> confidence mapping (a logistic curve) on the gold dev split, and save it next to the
-model registry. Pure fitting; the CLI does the I/O."""
+"""Fit the confidence curve (a logistic over `confidence.FEATURES`) on the position dev split, and save it
+next to the model registry. Pure fitting; `positions_eval.fit_confidence` and the CLI do the I/O."""
 
 from __future__ import annotations
 
@@ -11,35 +11,32 @@ import numpy as np
 from ..calibration import calibration_path
 
 
-def fit_logistic(scores: np.ndarray, labels: np.ndarray, *, steps: int = 5000, lr: float = 0.5) -> tuple[float, float]:
-    """Maximum-likelihood a, b for P(correct) = 1 / (1 + exp(-(a*score + b))); plain gradient descent,
-    deterministic, enough for two parameters."""
-    x = np.asarray(scores, dtype=np.float64)
-    y = np.asarray(labels, dtype=np.float64)
-    mu, sd = x.mean(), x.std() or 1.0
-    z = (x - mu) / sd  # standardise so one learning rate suits any score scale
-    a, b = 0.0, 0.0
+def fit_logistic_features(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 50
+                          ) -> tuple[np.ndarray, float]:
+    """Weights and bias for P(correct) = sigmoid(x @ w + b): Newton's method on standardised features with
+    a small L2 penalty (so a feature that never varies on the dev split gets weight 0, not infinity)."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    mu, sd = x.mean(axis=0), x.std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    z = np.hstack([(x - mu) / sd, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    penalty = np.diag([l2] * (z.shape[1] - 1) + [0.0])
     for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(a * z + b)))
-        a -= lr * float(np.mean((p - y) * z))
-        b -= lr * float(np.mean(p - y))
-    return a / sd, b - a * mu / sd
+        p = 1.0 / (1.0 + np.exp(-(z @ w)))
+        grad = z.T @ (p - y) + penalty @ w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + penalty
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-9:
+            break
+    weights = w[:-1] / sd
+    return weights, float(w[-1] - np.sum(w[:-1] * mu / sd))
 
 
-def pairs_from_run(qrels: dict, run: dict, depth: int = 10) -> tuple[np.ndarray, np.ndarray]:
-    """(score, is_correct) for the top `depth` items of every query."""
-    scores, labels = [], []
-    for qid, items in run.items():
-        gold = {i for i, r in qrels.get(qid, {}).items() if r > 0}
-        for item, score in sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))[:depth]:
-            scores.append(score)
-            labels.append(1.0 if item in gold else 0.0)
-    return np.array(scores), np.array(labels)
-
-
-def save_calibration(model_id: str, a: float, b: float, meta: dict, path: Path | None = None) -> Path:
+def save_position_calibration(model_id: str, model: dict, path: Path | None = None) -> Path:
     path = path or calibration_path()
     data = json.loads(path.read_text()) if path.is_file() else {}
-    data[model_id] = {"a": round(a, 4), "b": round(b, 4), **meta}
+    data.setdefault(model_id, {})["position"] = model
     path.write_text(json.dumps(data, indent=2) + "\n")
     return path

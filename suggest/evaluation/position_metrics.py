@@ -218,7 +218,7 @@ def evaluate_positions(gold_items: Sequence[Mapping[str, Any]], predictions: Map
         ev = [(_field(s, "evidence"), g.get("evidence") or []) for s, g in matched]
         if any(any(_norm(x) for x in gold) for _, gold in ev):
             add("evidence_accuracy", evidence_accuracy(ev))
-        asks = [(_field(s, "ask", "ask_tags", default=[]), g.get("ask") or []) for s, g in matched]
+        asks = [(_field(s, "ask_tags", "ask", default=[]), g.get("ask") or []) for s, g in matched]
         if any(gold for _, gold in asks):
             add("ask_primary", ask_agreement(asks))
             add("ask_jaccard", ask_jaccard(asks))

@@ -1,0 +1,44 @@
+"""Confidence: the chance that a suggestion is one an expert would tag, from a few features of how it was
+chosen, through a logistic curve fitted on the position dev split (`cde-suggest eval --calibrate`).
+
+A raw score alone over-trusts a competency resting on one loose line and under-trusts one that several
+activities call for, which is what the reliability plot of the first release showed; the features say so.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import numpy as np
+
+from .calibration import calibration_path
+
+FEATURES = ("score", "support", "first_round", "domain", "behavioural", "off_sector")
+# Used until a fit exists: the old score-only curve's shape, neutral on the other features.
+DEFAULT = {"features": list(FEATURES), "weights": [14.0, 0.0, 0.0, 0.0, 0.0, 0.0], "bias": -10.0}
+
+
+def features(score: float, support: int, first_round: bool, kind: str, sector_ok: bool) -> list[float]:
+    return [float(score), float(min(support, 4)), float(first_round), float(kind == "Domain"),
+            float(kind == "Behavioural"), float(not sector_ok)]
+
+
+def probability(x: list[float], model: dict) -> float:
+    z = float(np.dot(np.asarray(model["weights"], dtype=np.float64), np.asarray(x, dtype=np.float64)))
+    return float(1.0 / (1.0 + np.exp(-(z + float(model["bias"])))))
+
+
+@lru_cache(maxsize=8)
+def _load(model_id: str) -> str:
+    path = calibration_path()
+    if path.is_file():
+        entry = json.loads(path.read_text()).get(model_id) or {}
+        if entry.get("position", {}).get("features") == list(FEATURES):
+            return json.dumps(entry["position"])
+    return json.dumps(DEFAULT)
+
+
+def load_confidence_model(model_id: str) -> dict:
+    """The fitted model for this encoder, or DEFAULT when none matches the current features."""
+    return json.loads(_load(model_id))
