@@ -15,8 +15,9 @@ import numpy as np
 from .calibration import calibration_path
 
 FEATURES = ("score", "support", "first_round", "domain", "behavioural", "off_sector")
-# Used until a fit exists: the old score-only curve's shape, neutral on the other features.
-DEFAULT = {"features": list(FEATURES), "weights": [14.0, 0.0, 0.0, 0.0, 0.0, 0.0], "bias": -10.0}
+# The first release's score-only curve (fitted on the activity gold), neutral on the other features: used
+# until a fit exists, and for the ablation row without the fitted curve.
+DEFAULT = {"features": list(FEATURES), "weights": [14.2264, 0.0, 0.0, 0.0, 0.0, 0.0], "bias": -10.172}
 
 
 def features(score: float, support: int, first_round: bool, kind: str, sector_ok: bool) -> list[float]:
@@ -39,6 +40,6 @@ def _load(model_id: str) -> str:
     return json.dumps(DEFAULT)
 
 
-def load_confidence_model(model_id: str) -> dict:
-    """The fitted model for this encoder, or DEFAULT when none matches the current features."""
-    return json.loads(_load(model_id))
+def load_confidence_model(model_id: str, fitted: bool = True) -> dict:
+    """The fitted model for this encoder, or DEFAULT (score alone) when asked or when none matches."""
+    return json.loads(_load(model_id)) if fitted else dict(DEFAULT)

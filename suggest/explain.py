@@ -118,7 +118,7 @@ def behavioural_tags(tags: list[str], best_sim: dict[str, float]) -> list[str]:
 
 
 def support_note(support: int) -> str:
-    if support <= 1:
+    if support <= 1:  # 0: its best line is just under the support threshold, but still the one line
         return "called for by one activity"
     return f"called for by {support} activities"
 

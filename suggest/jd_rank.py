@@ -37,6 +37,8 @@ class JDParams:
     domain_own_line: float = 0.7
     sector_min_activities: int = 3
     coverage: bool = True
+    coverage_penalty: float = 1.0
+    sector_agreement: bool = True
     max_evidence: int = 3
 
 
@@ -82,7 +84,7 @@ def domain_allowed(scores: np.ndarray, sector_of: np.ndarray, votes: np.ndarray,
     rank_in_row = np.empty_like(order)
     rows = np.arange(scores.shape[0])[:, None]
     rank_in_row[rows, order] = np.arange(n)[None, :]
-    for c in np.flatnonzero(sector_of >= 0):
+    for c in np.flatnonzero(sector_of >= 0) if p.sector_agreement else ():
         s = int(sector_of[c])
         # the designation and department pointing at the sector stand in for one supporting activity
         needed = p.sector_min_activities - (1 if s in context_sectors else 0)
@@ -115,7 +117,7 @@ def select(scores: np.ndarray, sector_of: np.ndarray, n_sectors: int, p: JDParam
     allowed, sector_ok = domain_allowed(scores, sector_of, votes, set(context_sectors), p)
     eligible = allowed & (best >= p.min_score)
     if p.coverage:
-        order = _coverage_order(scores, adjusted, eligible, p.min_score)
+        order = _coverage_order(scores, adjusted, eligible, p.coverage_penalty, p.top_k)
     else:
         ranked = [int(c) for c in np.lexsort((np.arange(best.size), -adjusted)) if eligible[c]]
         order = [(c, 0) for c in ranked]
@@ -124,34 +126,24 @@ def select(scores: np.ndarray, sector_of: np.ndarray, n_sectors: int, p: JDParam
             for c, r in order[:p.top_k]]
 
 
-def _coverage_order(scores: np.ndarray, adjusted: np.ndarray, eligible: np.ndarray,
-                    min_score: float) -> list[tuple[int, int]]:
-    """Round r takes each activity's r-th best eligible competency not yet taken; within a round the
-    stronger (by adjusted score) go first."""
-    n_act = scores.shape[0]
-    per_activity = []
-    for a in range(n_act):
-        # an activity offers only what it supports itself above the threshold
-        cols = [int(c) for c in np.lexsort((np.arange(scores.shape[1]), -scores[a])) if eligible[c]
-                and scores[a, c] >= min_score]
-        per_activity.append(cols)
-    taken: set[int] = set()
+def _coverage_order(scores: np.ndarray, adjusted: np.ndarray, eligible: np.ndarray, penalty: float,
+                    limit: int) -> list[tuple[int, int]]:
+    """Greedy, diversity-aware order (MMR over activities): each step takes the competency with the best
+    adjusted score minus `penalty` times the number of competencies already taken from its best activity.
+    A large penalty is a strict round-robin (every activity's best before any second best); zero is the
+    plain score order. The round reported is how many had been taken from that activity before it."""
+    candidates = np.flatnonzero(eligible)
+    if candidates.size == 0:
+        return []
+    home = scores[:, candidates].argmax(axis=0)  # the activity that supports each candidate best
+    gain = adjusted[candidates].astype(np.float64)
+    taken_from = np.zeros(scores.shape[0], dtype=np.int64)
+    free = np.ones(candidates.size, dtype=bool)
     out: list[tuple[int, int]] = []
-    pointers = [0] * n_act
-    rnd = 0
-    while True:
-        batch: list[int] = []
-        for a in range(n_act):
-            cols = per_activity[a]
-            while pointers[a] < len(cols) and (cols[pointers[a]] in taken or cols[pointers[a]] in batch):
-                pointers[a] += 1
-            if pointers[a] < len(cols):
-                batch.append(cols[pointers[a]])
-                pointers[a] += 1
-        if not batch:
-            break
-        for c in sorted(set(batch), key=lambda c: (-adjusted[c], c)):
-            out.append((c, rnd))
-            taken.add(c)
-        rnd += 1
+    while free.any() and len(out) < limit:
+        value = np.where(free, gain - penalty * taken_from[home], -np.inf)
+        j = int(np.argmax(value))  # first maximum: ties go to the lower competency index
+        out.append((int(candidates[j]), int(taken_from[home[j]])))
+        taken_from[home[j]] += 1
+        free[j] = False
     return out

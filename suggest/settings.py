@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     # whole-JD ranking (suggest/jd_rank.py), tuned on the position dev split
     coverage: bool = Field(True, description="Every activity's best competency enters the list before any "
                                              "activity's second best")
+    coverage_penalty: float = Field(1.0, ge=0.0, le=10.0, description="Score taken off per competency already "
+                                                                      "drawn from the same activity (1 = strict "
+                                                                      "rounds)")
+    sector_agreement: bool = Field(True, description="A Domain competency needs its sector in the JD (or a strong "
+                                                     "line of its own)")
+    seniority_levels: bool = Field(True, description="Levels from the designation or pay level (docs/seniority.md) "
+                                                     "rather than the level descriptors alone")
+    fitted_confidence: bool = Field(True, description="Confidence from the curve fitted on the position dev split; "
+                                                      "off: from the score alone")
     support_threshold: float = Field(0.55, ge=0.0, le=1.0, description="An activity scoring at least this "
                                                                        "supports a competency")
     support_bonus: float = Field(0.02, ge=0.0, le=0.2, description="Score added per extra supporting activity "

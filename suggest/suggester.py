@@ -160,11 +160,12 @@ class Suggester:
         s = self.settings
         picks = self.select(scored, activities=activities, top_k=top_k, min_score=min_score)
         context_sectors = self._context_sectors(scored)
-        band = band_for(scored.context.designation, scored.context.pay_level)
+        band = band_for(scored.context.designation, scored.context.pay_level) if s.seniority_levels else None
         notes = {p.competency: self._sector_note(p, context_sectors) for p in picks
                  if self._sector_of[p.competency] >= 0}
         explained = self.explainer.explain_all(picks, scored.activities, scored.vectors, band,
-                                               load_confidence_model(self.encoder.model_id), notes)
+                                               load_confidence_model(self.encoder.model_id, s.fitted_confidence),
+                                               notes)
         for sg in explained:
             sg.low_confidence = sg.confidence < s.low_confidence
         if s.abstain == "hide":
@@ -182,7 +183,7 @@ class Suggester:
         params = JDParams(min_score=min_score, top_k=top_k, support_threshold=s.support_threshold,
                           support_bonus=s.support_bonus, domain_own_line=s.domain_own_line,
                           sector_min_activities=s.sector_min_activities, coverage=s.coverage,
-                          max_evidence=s.evidence_per_suggestion)
+                          coverage_penalty=s.coverage_penalty, sector_agreement=s.sector_agreement, max_evidence=s.evidence_per_suggestion)
         picks = jd_rank.select(scored.scores[np.asarray(rows, dtype=np.int64)], self._sector_of, len(self.sectors),
                                params, self._context_sectors(scored))
         return [replace(p, evidence=tuple((rows[a], sc) for a, sc in p.evidence)) for p in picks]

@@ -95,3 +95,36 @@ def test_store_limits_come_from_settings(tmp_path):
         store.record_decisions(set_id, "r" * 21, three[:1])
     assert len(store.record_decisions(set_id, "me", three[:2])) == 2
     store.close()
+
+
+HEADED = ("Designation: Under Secretary (Budget)\nPay Level: Level 11 in the Pay Matrix\n"
+          "Department: Department of Expenditure\n\n" + JD)
+
+
+def test_header_lines_become_the_positions_context_not_activities(suggester):
+    res = suggester.suggest(HEADED, top_k=5)
+    assert [a.text for a in res.activities] == [a.text for a in suggester.suggest(JD, top_k=5).activities]
+    assert res.context.designation == "Under Secretary (Budget)"
+    assert res.context.department.startswith("Department of Expenditure")
+    assert res.context.seniority == "senior"
+    typed = suggester.suggest(JD, top_k=5, position="Section Officer", department="Cash Section")
+    assert typed.context.designation == "Section Officer" and typed.context.seniority == "middle"
+
+
+def test_one_list_by_confidence_with_levels_explained(suggester):
+    res = suggester.suggest(HEADED, top_k=5)
+    confidences = [s.confidence for s in res.suggestions]
+    assert confidences == sorted(confidences, reverse=True)
+    for s in res.suggestions:
+        assert s.level_descriptor == suggester.dictionary.get(s.competency_id).levels.get(s.suggested_level)
+        assert s.explanation and "senior-level post" in s.explanation[-1]
+        assert s.low_confidence == (s.confidence < suggester.settings.low_confidence)
+
+
+def test_abstain_hides_low_confidence_when_asked(suggester):
+    strict = suggester.settings.model_copy(update={"low_confidence": 0.99})
+    shown = Suggester.from_settings(strict, encoder=suggester.encoder).suggest(HEADED, top_k=5).suggestions
+    hidden = Suggester.from_settings(strict.model_copy(update={"abstain": "hide"}),
+                                     encoder=suggester.encoder).suggest(HEADED, top_k=5).suggestions
+    assert shown and all(s.low_confidence for s in shown)  # marked, still listed
+    assert hidden == []

@@ -35,7 +35,8 @@ def _read_gold(path: Path):
 @app.command("eval")
 def eval_cmd(
     gold: Annotated[Optional[Path], typer.Option(help="JSONL gold file: {id, text, gold: [ids]} per line")] = None,
-    benchmark: Annotated[Optional[str], typer.Option(help="tech, house, techwolf, onet or gold")] = None,
+    benchmark: Annotated[Optional[str], typer.Option(help="tech, house, techwolf, onet, gold (activities) or "
+                                                          "positions (whole JDs)")] = None,
     split: Annotated[str, typer.Option(help="validation or test")] = "test",
     method: Annotated[str, typer.Option(help="lexical, dense or hybrid (the default method)")] = "hybrid",
     data_dir: Annotated[Optional[Path], typer.Option(envvar="CDE_EVAL_DATA_DIR",
@@ -61,6 +62,8 @@ def eval_cmd(
             from ..evaluation.roles_eval import evaluate_roles
 
             result = evaluate_roles(settings)
+        elif benchmark == "positions":
+            result = _positions(settings, split, report)
         elif report is not None:
             from ..evaluation.report import write_report
 
@@ -72,8 +75,20 @@ def eval_cmd(
             print(json.dumps(result, indent=2, default=str))
         else:
             for k, v in result.items():
-                if not k.endswith("_ci"):
+                if not k.endswith(("_ci", "_n")) and k != "reliability":
                     out.print(f"{k:>16}: {v:.4f}" if isinstance(v, float) else f"{k:>16}: {v}")
+
+
+def _positions(settings, split: str, report: Path | None) -> dict:
+    """Whole-JD gold: the figures, or with --report the full report with its ablation and plot."""
+    from ..evaluation import positions_eval
+    from ..evaluation.positions_report import write_positions_report
+
+    suggester = build_suggester(settings)
+    if report is not None:
+        return write_positions_report(suggester, split, report)
+    result = positions_eval.evaluate(suggester, split)
+    return {k: v for k, v in result.items() if k != "reliability"}
 
 
 def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, method: str) -> dict:

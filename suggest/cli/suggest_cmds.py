@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import textwrap
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -40,26 +41,34 @@ def suggest(
 
 
 def print_suggestions(result) -> None:
+    """One table in the service's order (confidence), with the activity number the evidence comes from."""
     d = result.dictionary
+    ctx = result.context
     out.print(f"[bold]{len(result.suggestions)} suggestions[/] from {len(result.activities)} activities · "
               f"{d.name} {d.version} ({d.fingerprint[:19]}) · model {result.model.id}")
-    for area in ("Behavioural", "Functional", "Domain"):
-        items = [s for s in result.suggestions if s.competencyAreaName == area]
-        if not items:
-            continue
-        table = Table(title=f"{area} ({len(items)})", title_justify="left", show_lines=False)
-        for col in ("id", "competency", "theme", "ASK", "level", "score", "evidence [start:end]"):
-            table.add_column(col, overflow="fold")
-        for s in sorted(items, key=lambda s: (s.ask_tags[0], -s.score)):
-            ev = s.evidence[0] if s.evidence else None
-            ev_text = f"{ev.text[:70]} [{ev.start}:{ev.end}]" if ev else ""
-            table.add_row(s.competency_id, s.name, s.competencyThemeName, "/".join(t[0].upper() for t in s.ask_tags),
-                          str(s.suggested_level), f"{s.score:.2f}", ev_text)
-        out.print(table)
+    about = [v for v in (ctx.designation, ctx.department, ctx.pay_level) if v]
+    if about:
+        out.print("position: " + " · ".join(about) + (f" (seniority: {ctx.seniority})" if ctx.seniority else ""),
+                  highlight=False, markup=False)
+    table = Table(show_lines=False)
+    for col in ("#", "id", "competency", "type", "ASK", "level", "confidence", "evidence"):
+        table.add_column(col, overflow="fold")
+    for n, s in enumerate(result.suggestions, start=1):
+        ev = s.evidence[0] if s.evidence else None
+        evidence = f"[{ev.activity + 1}] {shorten(ev.text, 60)}" if ev else ""
+        conf = f"{s.confidence:.0%}" + (" (low)" if s.low_confidence else "")
+        table.add_row(str(n), s.competency_id, s.name, s.competencyAreaName[0],
+                      "/".join(t[0].upper() for t in s.ask_tags), str(s.suggested_level), conf, evidence)
+    out.print(table)
     if result.unmatched:
         out.print("[bold]Unmatched activities[/] (candidates for new competencies):")
         for i in result.unmatched:
-            out.print(f"  [{i}] {result.activities[i].text}", highlight=False)
+            out.print(f"  [{i + 1}] {result.activities[i].text}", highlight=False, markup=False)
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut at a word boundary, never mid-word."""
+    return textwrap.shorten(text, width=width, placeholder=" …")
 
 
 # ---------------------------------------------------------------- batch

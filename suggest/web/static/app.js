@@ -320,7 +320,13 @@
       var area = AREAS.indexOf(s.competencyAreaName) >= 0 ? s.competencyAreaName : "Other";
       (byArea[area] = byArea[area] || []).push(s);
     });
-    AREAS.concat(["Other"]).forEach(function (area) {
+    // cards by confidence within a group, groups by their best card; empty groups last
+    var best = function (area) { return byArea[area] ? byArea[area][0].confidence : -1; };
+    Object.keys(byArea).forEach(function (area) {
+      byArea[area].sort(function (a, b) { return b.confidence - a.confidence; });
+    });
+    var order = AREAS.concat(["Other"]).slice().sort(function (a, b) { return best(b) - best(a); });
+    order.forEach(function (area) {
       var items = byArea[area];
       if (area === "Other" && !items) return;
       var hid = nextId("h-area");
@@ -381,11 +387,14 @@
       };
     };
 
-    var article = h("article", { class: "card", "aria-labelledby": titleId, dataset: { competencyId: cid } },
+    var why = (s.explanation || []).map(function (line) { return h("li", null, line); });
+    var article = h("article", { class: "card" + (s.low_confidence ? " low-confidence" : ""), "aria-labelledby": titleId,
+      dataset: { competencyId: cid } },
       h("div", { class: "card-head" },
         h("div", { class: "select-wrap" }, select,
           h("label", { for: base + "-sel", class: "visually-hidden" }, "Select " + s.name + " for bulk accept")),
-        h("h5", { id: titleId, class: "card-title" }, s.name, " ", h("code", { class: "cid" }, cid))),
+        h("h5", { id: titleId, class: "card-title" }, s.name, " ", h("code", { class: "cid" }, cid),
+          s.low_confidence ? h("span", { class: "badge badge-low" }, "low confidence") : null)),
       h("p", { class: "theme" }, s.competencyThemeName,
         s.competencySubThemeName && s.competencySubThemeName !== s.competencyThemeName ? " › " + s.competencySubThemeName : ""),
       h("div", { class: "badges", "aria-label": "ASK tags" }, tags.length ? tags : h("span", { class: "muted" }, "No ASK tags")),
@@ -393,6 +402,9 @@
         h("div", null, h("dt", null, "Score"), h("dd", { class: "score" }, fmtScore(s.score))),
         h("div", null, h("dt", null, "Confidence"), h("dd", { class: "confidence" }, fmtPct(s.confidence))),
         h("div", null, h("dt", null, "Suggested level"), h("dd", { class: "level" }, String(s.suggested_level)))),
+      s.level_descriptor ? h("p", { class: "level-descriptor" }, h("span", { class: "label" },
+        "Level " + s.suggested_level + " means: "), s.level_descriptor) : null,
+      why.length ? h("details", { class: "why" }, h("summary", null, "Why suggested"), h("ul", null, why)) : null,
       h("p", { class: "matched" }, h("span", { class: "label" }, "Matched dictionary text: "), h("q", null, s.matched_text)),
       askList.length ? h("details", { class: "ask" }, h("summary", null, "ASK statements"), h("ul", null, askList)) : null,
       h("div", { class: "evidence" }, h("span", { class: "label" }, "Evidence in the job description:"),
