@@ -216,7 +216,16 @@ def test_suggest_review_propose_reload_export(web, server, artifacts):
     suggestions = api_set["suggestions"]
     assert cards.count() == len(suggestions) >= 3
     headings = page.locator("#groups h4").all_inner_texts()
-    assert [h.split(" (")[0] for h in headings] == ["Behavioural", "Functional", "Domain"]
+    # groups by their best card's confidence (empty groups last), cards by confidence within a group
+    best = {}
+    for sg in suggestions:
+        best[sg["competencyAreaName"]] = max(best.get(sg["competencyAreaName"], -1), sg["confidence"])
+    expected = sorted(["Behavioural", "Functional", "Domain"], key=lambda a: -best.get(a, -1))
+    assert [h.split(" (")[0] for h in headings] == expected
+    for area in best:
+        shown = page.locator(f"#groups .area-{area.lower()} .card-title .cid").all_inner_texts()
+        by_id = {sg["competency_id"]: sg["confidence"] for sg in suggestions}
+        assert [by_id[c] for c in shown] == sorted((by_id[c] for c in shown), reverse=True)
     # the JD is rendered with one underlined span per activity
     assert page.locator("#jd-view .act").count() >= len(api_set["activities"])
     assert page.locator("#jd-view").inner_text().strip() == api_set["text"].strip()
