@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, PayloadTooLarge
 from .auth import Principal, require
+from .deps import ERRORS
 
 router = APIRouter(prefix="/v1")
 
@@ -29,8 +30,6 @@ MEDIA_TYPES = {"text/plain": "txt", "application/pdf": "pdf",
 # what SuggestRequest refuses, minus tab and newline; form feeds (PDF page breaks) become newlines
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
-ERRORS = {401: {"description": "missing or invalid API key"}, 413: {"description": "file too large"},
-          422: {"description": "unsupported, unreadable or empty file"}}
 
 
 def _safe_name(name: str | None) -> str:

@@ -36,7 +36,7 @@ def serve(
         settings = make_settings(dictionary, host=host, port=port)
         if settings.dev_key is None:
             settings.dev_key = "cde_dev_" + secrets.token_urlsafe(24)
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         err.print(f"C-DE service on http://{settings.host}:{settings.port}/  (API docs at /docs)")
         err.print(f"database: {settings.resolved_database_url}")
         err.print("development key (admin, accepted from this machine only):")

@@ -14,6 +14,7 @@ A connection is a writer when it comes from ``writer(engine)``, which only sets 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,7 +54,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(database).expanduser())
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -63,6 +64,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if engine.dialect.name == "postgresql":
         event.listen(engine, "begin", _postgres_on_begin)
     return engine
+
+
+def private_file(path: Path) -> None:
+    """Create the file (empty) and any missing folders for it as owner-only: 600 and 700. The database
+    holds job descriptions and reviewers' names; SQLite gives its -wal and -shm files the database
+    file's mode. Existing files and folders keep the mode their owner chose."""
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700)
+        os.chmod(folder, 0o700)  # mkdir's mode passes through the umask
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def writer(engine: Engine) -> Engine:
