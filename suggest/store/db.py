@@ -86,14 +86,17 @@ def writer(engine: Engine) -> Engine:
 class Sessions:
     """Read and write sessions over one engine; the stores of suggestion sets and of positions share it."""
 
-    def __init__(self, engine: Engine, limits: Limits | None = None) -> None:
+    def __init__(self, engine: Engine, limits: Limits | None = None, *, audit_key: bytes) -> None:
         self.engine = engine
         self.limits = limits or Limits.from_settings()
+        self.audit_key = audit_key
         self._writer = writer(engine)
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        # the chain's key travels with the write session, so every append is keyed (audit.append_event)
+        with Session(self._writer, expire_on_commit=False, info={"audit_key": self.audit_key}) as session, \
+                session.begin():
             yield session
 
     @contextmanager
