@@ -114,6 +114,14 @@ def test_zero_width_text_is_empty_like_whitespace(env):
         assert r.status_code == 422 and r.json()["code"] in ("empty_text", "validation_error"), (text, r.text)
 
 
+def test_a_text_of_digits_is_not_a_500(env):
+    """Found by schemathesis: a line with no words made the header reader index an empty list."""
+    client, keys, _ = env
+    for route, body in (("/v1/suggestions", {"text": "00"}), ("/v1/positions", {**POSITION, "text": "00"})):
+        r = client.post(route, json=body, headers=h(keys["viewer"]))
+        assert r.status_code in (201, 422), (route, r.text)
+
+
 def test_stored_text_is_nfc(env):
     client, keys, _ = env
     r = client.post("/v1/suggestions", json={"text": "Prepare the budget of the Cafe\u0301 division."},

@@ -29,7 +29,10 @@ def _has_surrogate(value: Any) -> bool:
 
 class Body(BaseModel):
     """A request body. JSON may spell a lone surrogate (\\ud800) that no database and no UTF-8 answer can
-    hold; it used to reach the model and fail at the INSERT with 500. Refused here, in any field."""
+    hold; it used to reach the model and fail at the INSERT with 500. Refused here, in any field.
+    Strict: JSON `true` is not a number and "3" is not 3 (subclasses' configs merge with this one)."""
+
+    model_config = ConfigDict(strict=True)
 
     @model_validator(mode="before")
     @classmethod
