@@ -32,6 +32,7 @@ CODES: dict[str, Code] = {
                                     "validate` to see them."),
     "model_unavailable": Code(503, "The language model could not be loaded. Ask an administrator to reinstall it."),
     "busy": Code(503, "The service is busy with other requests. Wait a moment and try again."),
+    "rate_limited": Code(429, "Too many requests with this API key. Wait a moment and try again."),
     "not_ready": Code(503, "The service is still starting (loading the model and database). Wait a few seconds "
                            "and try again."),
     # the HTTP layer
@@ -43,6 +44,8 @@ CODES: dict[str, Code] = {
     "empty_text": Code(_INPUT, "Paste a job description or upload a file first."),
     "text_too_long": Code(_INPUT, "The text is longer than this service accepts. Split it into parts."),
     "too_many_activities": Code(_INPUT, "The text lists more duties than one request can take. Split it into parts."),
+    "invalid_characters": Code(_INPUT, "The text holds characters that cannot be stored (broken Unicode). Copy it "
+                                       "again from the original or retype it."),
     "not_utf8": Code(_INPUT, "That text is not in UTF-8. Save it as UTF-8 and try again."),
     "file_not_found": Code(_INPUT, "That file was not found. Check the path."),
     "file_too_large": Code(413, "That file is too large. Upload a smaller one or paste the text."),
@@ -191,6 +194,12 @@ class Busy(CDEError):
     """Too many suggestion requests are already running or waiting; the client should retry shortly."""
 
     code = "busy"
+
+
+class RateLimited(CDEError):
+    """One API key made too many requests of a kind; detail.retry_after_s says when to try again."""
+
+    code = "rate_limited"
 
 
 class NotReady(CDEError):

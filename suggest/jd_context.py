@@ -117,10 +117,12 @@ def header_fields(text: str, start: int, end: int, *, bulleted: bool = False, to
         m = rx.match(body)
         if m and (name != "pay_level" or _PAY.search(body)) and (name != "grade" or len(words) <= 8):
             return [(name, *_trim(text, b0 + m.start("v"), b0 + len(body)))]
-    if _PAY.search(body) and len(words) <= 12 and verb_base(words[0]) is None \
+    # a line of digits or marks has no words (schemathesis sent "00": IndexError, 500)
+    first = verb_base(words[0]) if words else None
+    if _PAY.search(body) and len(words) <= 12 and first is None \
             and (re.search(r"\b(?:pay|level)\b", body, re.IGNORECASE) or len(words) <= 6):
         return [("pay_level", *_trim(text, b0, b0 + len(body)))]
-    if bulleted or _SUBJECTS.match(body) or _HEADINGISH.search(body) or verb_base(words[0]) is not None:
+    if bulleted or _SUBJECTS.match(body) or _HEADINGISH.search(body) or first is not None:
         return []
     return _designation(text, b0, b0 + len(body), top)
 

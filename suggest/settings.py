@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -98,10 +98,25 @@ class Settings(BaseSettings):
     max_decisions: int = Field(200, ge=1, description="Decisions per request")
     default_page_size: int = Field(50, ge=1, description="Items per page when a list request names no limit")
     max_page_size: int = Field(200, ge=1, description="Largest page a list request may ask for")
+    # far below SQLite's 2**63 - 1, so an offset can never overflow the driver (it used to give 500)
+    max_page_offset: int = Field(10**9, ge=0, le=2**62, description="Largest offset a list request may ask for")
     # model calls are CPU-bound: run a few at a time, queue a few more, refuse the rest quickly (503)
     max_concurrent_suggest: int = Field(1, ge=1, description="Model calls running at once")
     max_queued_suggest: int = Field(16, ge=0, description="Model calls allowed to wait for a slot")
     queue_timeout_s: float = Field(30.0, gt=0, description="Longest wait for a slot before 503 busy")
+    # uploads are bounded by work, not only bytes: a small zip can hold a million paragraphs
+    max_extract_paragraphs: int = Field(20_000, ge=10, description="Extraction stops after this many .docx "
+                                                                   "paragraphs")
+    max_extract_pages: int = Field(200, ge=1, description="Extraction stops after this many PDF pages")
+    extract_timeout_s: float = Field(10.0, gt=0, description="Extraction stops after this many seconds "
+                                                             "(checked between paragraphs and pages)")
+    # per API key, in this process (see README, Security and durability); 0 switches a limit off
+    rate_model_per_min: int = Field(120, ge=0, description="Model calls (suggest, positions, edits, reruns, "
+                                                           "uploads) one key may start per minute")
+    rate_writes_per_min: int = Field(600, ge=0, description="Writes (decisions, proposals) one key may make "
+                                                            "per minute")
+    audit_key: SecretStr | None = Field(None, description="HMAC secret of the audit chain; unset = the file "
+                                                          "DATA_DIR/audit.key, created with mode 600")
     dev_key: str | None = Field(None, description="Development admin key, accepted only from loopback clients")
 
     @property

@@ -8,7 +8,9 @@ encoded once however many roles it is split into.
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,15 +34,29 @@ from .segment import Activity, preload_sentencizer, read_jd
 from .seniority import band_for
 from .settings import Settings
 
+# format characters that show as nothing: text made only of them is as empty as whitespace
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def check_text(text: str | bytes, max_chars: int) -> str:
+    """The one gate every path's text passes before any model call (API, CLI, batch, positions):
+    UTF-8, no lone surrogates (no database or UTF-8 answer can hold one), not empty or invisible,
+    within the limit; returned in NFC so equal-looking texts are equal and offsets refer to what is stored."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise InputError(f"the input is not UTF-8 text (bad byte at position {exc.start}); "
                              "save it as UTF-8 and try again", code="not_utf8") from exc
-    if not text or not text.strip():
+    bad = _SURROGATE.search(text or "")
+    if bad:
+        raise InputError(f"the text holds a lone surrogate at position {bad.start()} (broken Unicode); "
+                         "copy it again from the original", code="invalid_characters",
+                         detail={"position": bad.start()})
+    if not text or not _INVISIBLE.sub("", text):
         raise InputError("the text is empty; paste a job description or work-allocation text", code="empty_text")
+    text = unicodedata.normalize("NFC", text)
     if len(text) > max_chars:
         raise InputError(f"the text has {len(text)} characters, over the limit of {max_chars}; "
                          "split it or raise CDE_MAX_TEXT_CHARS", code="text_too_long",

@@ -43,6 +43,13 @@ class FakeEncoder:
         return out
 
 
+@pytest.fixture(autouse=True)
+def _audit_key(monkeypatch):
+    """A fixed audit-chain key, so no test writes a key file into the real data folder; tests that
+    check the key file unset it."""
+    monkeypatch.setenv("CDE_AUDIT_KEY", "test-audit-key-0123456789abcdef0123456789abcdef")
+
+
 @pytest.fixture
 def fake_encoder() -> FakeEncoder:
     return FakeEncoder()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import zipfile
 
 import pytest
@@ -31,7 +32,8 @@ def _post(client, name, data, headers=KEY):
 def test_txt_is_decoded_and_cleaned(client):
     res = _post(client, "C:\\Users\\me\\jd.TXT", "\ufeffPrépare budget\r\nline\x0ctwo\x07".encode())
     assert res.status_code == 200
-    assert res.json() == {"text": "Prépare budget\nline\ntwo", "filename": "jd.TXT", "kind": "txt"}
+    assert res.json() == {"text": "Prépare budget\nline\ntwo", "filename": "jd.TXT", "kind": "txt",
+                          "truncated": False}
 
 
 @pytest.mark.parametrize("data", [b"\xff\xfe\x00bad", "utf-16 text".encode("utf-16")])
@@ -88,9 +90,80 @@ def test_empty_pdf_says_scanned(client):
 def test_pdf_text(client):
     res = _post(client, "jd.pdf", minimal_pdf(["Prepare the Budget (BE/RE).", "Second line"]))
     assert res.status_code == 200, res.text
-    assert res.json() == {"text": "Prepare the Budget (BE/RE).\nSecond line", "filename": "jd.pdf", "kind": "pdf"}
+    assert res.json() == {"text": "Prepare the Budget (BE/RE).\nSecond line", "filename": "jd.pdf", "kind": "pdf",
+                          "truncated": False}
 
 
 def test_needs_a_key(client):
     res = _post(client, "jd.txt", b"hello", headers={})
     assert res.status_code == 401 and res.json()["code"] == "missing_key"
+
+
+def _hostile_docx(paragraphs: int) -> bytes:
+    """A valid .docx whose body is `paragraphs` empty paragraphs: ~200 KB zipped for 1.2 M (issue 13, item 4)."""
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    body = b"<w:p/>" * paragraphs
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                    'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxml'
+                    'formats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+                    'officedocument.wordprocessingml.document.main+xml"/></Types>')
+        zf.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                    'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        zf.writestr("word/media/image1.bin", random.Random(13).randbytes(190_000))  # the reported file's size
+        zf.writestr("word/document.xml", f'<?xml version="1.0"?><w:document {ns}><w:body>'.encode() + body
+                    + b"<w:p><w:r><w:t>Prepare the budget.</w:t></w:r></w:p></w:body></w:document>")
+    return buf.getvalue()
+
+
+def test_hostile_docx_is_cut_quickly_with_flat_memory(tmp_path):
+    """1.2 M empty paragraphs used to take 42 s and 3 GB; extraction now stops at max_extract_paragraphs."""
+    import time
+
+    import psutil
+
+    data = _hostile_docx(1_200_000)
+    assert 150_000 < len(data) < 300_000
+    app = create_app(Settings(data_dir=tmp_path, dev_key="k"), load=False)
+    client = TestClient(app)
+    process = psutil.Process()
+    before = process.memory_info().rss
+    started = time.perf_counter()
+    res = _post(client, "jd.docx", data)
+    elapsed = time.perf_counter() - started
+    growth_mb = (process.memory_info().rss - before) / 2 ** 20
+    print(f"hostile docx: {res.status_code} in {elapsed:.2f} s, RSS growth {growth_mb:.1f} MB")
+    assert res.status_code in (200, 422), res.text
+    assert res.status_code == 422 or res.json()["truncated"] is True
+    assert elapsed < 2.0 and growth_mb < 50
+
+
+def test_extraction_stops_at_max_text_chars(tmp_path):
+    import docx
+
+    d = docx.Document()
+    for i in range(400):
+        d.add_paragraph(f"Duty number {i}: prepare the budget estimates of the division.")
+    buf = io.BytesIO()
+    d.save(buf)
+    app = create_app(Settings(data_dir=tmp_path, dev_key="k", max_text_chars=1000), load=False)
+    res = _post(TestClient(app), "jd.docx", buf.getvalue())
+    assert res.status_code == 200 and res.json()["truncated"] is True
+    assert len(res.json()["text"]) <= 1000
+
+
+def test_extraction_stops_at_page_count(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for i in range(3):
+        writer.add_page(PdfReader(io.BytesIO(minimal_pdf([f"Page {i} text"]))).pages[0])
+    buf = io.BytesIO()
+    writer.write(buf)
+    app = create_app(Settings(data_dir=tmp_path, dev_key="k", max_extract_pages=2), load=False)
+    res = _post(TestClient(app), "jd.pdf", buf.getvalue())
+    assert res.status_code == 200 and res.json()["truncated"] is True
+    assert res.json()["text"] == "Page 0 text\n\nPage 1 text"

@@ -9,14 +9,31 @@ from fastapi.responses import JSONResponse
 
 from .. import __version__
 from ..settings import Settings
+from .deps import bounded_openapi
 from .errors import install_error_handlers
 from .extract import router as extract_router
-from .limits import BodyLimitMiddleware
+from .limits import BodyLimitMiddleware, NulGuardMiddleware
 from .positions import router as positions_router
 from .routes import router
 from .services import Services
 
 PUBLIC_PATHS = ("/healthz", "/readyz", "/", "/static", "/openapi.json", "/docs", "/v1/errors")
+
+
+def _bound_schema(app: FastAPI, settings: Settings) -> None:
+    """The schema states the settings' maxima (page size and offset, top_k), so a client or a fuzzer
+    that keeps to the schema is never refused for a bound it could not see."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = bounded_openapi(build(), settings)
+            top_k = schema["components"]["schemas"]["SuggestRequest"]["properties"]["top_k"]
+            next(t for t in top_k["anyOf"] if t.get("type") == "integer")["maximum"] = settings.max_top_k
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(settings: Settings | None = None, *, suggester=None, store=None, load: bool = True) -> FastAPI:
@@ -35,7 +52,9 @@ def create_app(settings: Settings | None = None, *, suggester=None, store=None, 
     app.state.services = services
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
                        overrides={"/v1/extract": settings.max_upload_bytes + 64 * 1024})
+    app.add_middleware(NulGuardMiddleware)
     install_error_handlers(app)
+    _bound_schema(app, settings)
     app.include_router(router)
     app.include_router(extract_router)
     app.include_router(positions_router)

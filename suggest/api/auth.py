@@ -26,7 +26,8 @@ def _bearer(request: Request) -> str | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
-    return request.headers.get("x-api-key") or None
+    # one documented way only: a second, undocumented header (X-Api-Key) was accepted before and is not now
+    return None
 
 
 def authenticate(request: Request) -> Principal:

@@ -17,6 +17,30 @@ def _body(limit: int) -> bytes:
                        "detail": {"limit": limit}}).encode()
 
 
+_NUL_BODY = json.dumps({"code": "invalid_characters",
+                        "message": "the address holds a NUL character, which nothing here can store or match",
+                        "detail": None}).encode()
+
+
+class NulGuardMiddleware:
+    """Refuses a NUL in the path or query string with 422 before any route runs. PostgreSQL cannot
+    hold NUL in text, so a lookup by such a name failed there with 500 while SQLite answered 404;
+    nothing stored can contain one (the store refuses it), so no real lookup is lost."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ("\x00" in scope.get("path", "")
+                                        or b"%00" in (scope.get("query_string") or b"")):
+            await send({"type": "http.response.start", "status": 422,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(_NUL_BODY)).encode())]})
+            await send({"type": "http.response.body", "body": _NUL_BODY})
+            return
+        await self.app(scope, receive, send)
+
+
 class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, max_body_bytes: int, *, overrides: dict[str, int] | None = None) -> None:
         self.app = app

@@ -3,11 +3,43 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# JSON numbers "3", 3.0 and true are not levels: a bool was stored as 1 before
+Level = Annotated[StrictInt, Field(ge=1, le=5)]
+CurrentLevel = Annotated[StrictInt, Field(ge=0, le=5)]
+# indexes into a JD's activities or roles; far above any real JD, far below any driver's integer limit
+Index = Annotated[StrictInt, Field(ge=0, le=100_000)]
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+class Body(BaseModel):
+    """A request body. JSON may spell a lone surrogate (\\ud800) that no database and no UTF-8 answer can
+    hold; it used to reach the model and fail at the INSERT with 500. Refused here, in any field.
+    Strict: JSON `true` is not a number and "3" is not 3 (subclasses' configs merge with this one)."""
+
+    model_config = ConfigDict(strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_surrogates(cls, data: Any) -> Any:
+        if _has_surrogate(data):
+            raise PydanticCustomError("invalid_characters", "holds a lone surrogate (broken Unicode)")
+        return data
 
 
 def _no_control(v: str | None) -> str | None:
@@ -16,16 +48,16 @@ def _no_control(v: str | None) -> str | None:
     return v
 
 
-class SuggestRequest(BaseModel):
+class SuggestRequest(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "text": "Key responsibilities:\n- Prepare the Budget Estimates for the Division.\n"
                 "- Put up draft replies to Parliament Questions.",
         "position": "Section Officer (Budget)", "department": "Department of Rural Development", "top_k": 10}]})
 
-    text: str = Field(description="job description or work-allocation text")
+    text: str = Field(min_length=1, description="job description or work-allocation text")
     position: str | None = Field(None, max_length=200)
     department: str | None = Field(None, max_length=200)
-    top_k: int | None = Field(None, ge=1)
+    top_k: StrictInt | None = Field(None, ge=1, description="at most CDE_MAX_TOP_K")
     min_score: float | None = Field(None, ge=0.0, le=1.0)
 
     @field_validator("text", "position", "department")
@@ -34,11 +66,11 @@ class SuggestRequest(BaseModel):
         return _no_control(v)
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Body):
     model_config = ConfigDict(extra="forbid")
-    competency_id: str = Field(max_length=64)
+    competency_id: str = Field(min_length=1, max_length=64)
     action: Literal["accept", "reject", "modify"]
-    level: int | None = Field(None, ge=1, le=5)
+    level: Level | None = None
     ask_tag: Literal["attitude", "skill", "knowledge"] | None = None
     reason_code: str | None = Field(None, max_length=64, pattern=r"^[a-z0-9_.-]+$")
     comment: str | None = Field(None, max_length=2000)
@@ -49,7 +81,7 @@ class DecisionIn(BaseModel):
         return _no_control(v)
 
 
-class DecisionsRequest(BaseModel):
+class DecisionsRequest(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"decisions": [
         {"competency_id": "FUN-067", "action": "accept", "level": 3},
         {"competency_id": "FUN-104", "action": "reject", "reason_code": "not_relevant",
@@ -57,27 +89,27 @@ class DecisionsRequest(BaseModel):
     decisions: list[DecisionIn] = Field(min_length=1)
 
 
-class AskIn(BaseModel):
+class AskIn(Body):
     model_config = ConfigDict(extra="forbid")
     attitude: list[str] = Field(default_factory=list, max_length=20)
     skill: list[str] = Field(default_factory=list, max_length=20)
     knowledge: list[str] = Field(default_factory=list, max_length=20)
 
 
-class ProposalIn(BaseModel):
+class ProposalIn(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "activity_index": 4, "name": "Disaster relief fund administration", "type": "Domain",
         "ask": {"knowledge": ["SDRF and NDRF norms"], "skill": ["Assess relief claims"]}, "level": 3,
         "rationale": "No dictionary entry covers relief fund work"}]})
-    activity_index: int = Field(ge=0)
+    activity_index: Index
     name: str = Field(min_length=3, max_length=200)
     type: Literal["Behavioural", "Functional", "Domain"]
     ask: AskIn = Field(default_factory=AskIn)
-    level: int | None = Field(None, ge=1, le=5)
+    level: Level | None = None
     rationale: str = Field("", max_length=4000)
 
 
-class ProposalPatch(BaseModel):
+class ProposalPatch(Body):
     model_config = ConfigDict(extra="forbid")
     status: Literal["approved", "rejected"]
     comment: str | None = Field(None, max_length=2000)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from .models import _no_control
+from .models import Body, CurrentLevel, Index, _no_control
 
 # Enough for any real JD (a few hundred activities) and small enough that a body cannot make an edit
 # walk huge lists.
 MAX_LIST = 1000
 
 
-class PositionIn(BaseModel):
+class PositionIn(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "title": "Section Officer (Coordination)", "department": "Department of Rural Development",
         "ministry": "Ministry of Rural Development",
@@ -23,7 +23,7 @@ class PositionIn(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     department: str = Field(min_length=1, max_length=200)
     ministry: str | None = Field(None, max_length=200)
-    text: str = Field(description="job description with or without role headings; bounded by max_text_chars")
+    text: str = Field(min_length=1, description="job description with or without role headings; bounded by max_text_chars")
 
     @field_validator("title", "department", "ministry", "text")
     @classmethod
@@ -38,7 +38,7 @@ class PositionIn(BaseModel):
         return v.strip()
 
 
-class EditIn(BaseModel):
+class EditIn(Body):
     """One role edit. Indexes are role positions in the current roles list and global activity indexes
     (the `index` of an activity, as in evidence)."""
 
@@ -49,13 +49,13 @@ class EditIn(BaseModel):
         {"op": "move", "activity": 4, "to_role": 1}]})
 
     op: Literal["rename", "merge", "split", "move"]
-    role: int | None = Field(None, ge=0)
-    roles: list[int] | None = Field(None, max_length=MAX_LIST)
-    activities: list[int] | None = Field(None, max_length=MAX_LIST)
-    activity: int | None = Field(None, ge=0)
-    to_role: int | None = Field(None, ge=0)
+    role: Index | None = None
+    roles: list[Index] | None = Field(None, max_length=MAX_LIST)
+    activities: list[Index] | None = Field(None, max_length=MAX_LIST)
+    activity: Index | None = None
+    to_role: Index | None = None
     name: str | None = Field(None, max_length=200)
-    revision: int | None = Field(None, ge=1, description="the revision the edit was made on; 409 if it is stale")
+    revision: int | None = Field(None, ge=1, le=2**31 - 1, description="the revision the edit was made on; 409 if it is stale")
 
     @field_validator("name")
     @classmethod
@@ -63,16 +63,16 @@ class EditIn(BaseModel):
         return _no_control(v)
 
 
-class GapIn(BaseModel):
+class GapIn(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"levels": {"FUN-001": 1, "FUN-002": 3}}]})
 
-    levels: dict[str, int] = Field(default_factory=dict, max_length=MAX_LIST,
+    levels: dict[str, CurrentLevel] = Field(default_factory=dict, max_length=MAX_LIST,
                                    description="an official's current level (0 = not held .. 5) per competency")
 
     @field_validator("levels")
     @classmethod
-    def _ids(cls, v: dict[str, int]) -> dict[str, int]:
+    def _ids(cls, v: dict[str, int]) -> dict[str, int]:  # 0..5 is enforced by CurrentLevel
         if any(not k or len(k) > 100 for k in v):
             raise ValueError("competency ids must be 1..100 characters")
         return v

@@ -9,20 +9,17 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Request
-from fastapi.responses import PlainTextResponse
 
 from .. import formats, gap, position_ops
 from ..errors import Conflict, InputError
-from .deps import Paging, Reviewer, Viewer, services as _services
+from ..suggester import check_text
+from .download import CSV_RESPONSE, csv_download
+from .rate import ModelRate, WriteRate
+from .deps import ERRORS, Paging, Reviewer, Viewer, services as _services
 from .models import DecisionsRequest
 from .position_models import EditIn, GapIn, PositionIn
 
 router = APIRouter(prefix="/v1/positions", tags=["positions"])
-
-ERRORS = {401: {"description": "missing or invalid API key"}, 403: {"description": "role too low"},
-          404: {"description": "no such position"}, 409: {"description": "changed meanwhile, or rerun needed"},
-          413: {"description": "body too large"}, 422: {"description": "invalid input"},
-          503: {"description": "model, index or database not ready"}}
 
 
 def _positions(request: Request) -> Any:
@@ -64,18 +61,19 @@ def required(position: dict[str, Any]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- create and read
 
 
-@router.post("", status_code=201, responses=ERRORS)
+@router.post("", status_code=201, responses=ERRORS, dependencies=[ModelRate])
 def create_position(body: PositionIn, request: Request, who: Viewer) -> dict:
     """Group the JD's activities into roles (its own headings when it has them) and suggest each role's
     competencies from that role's activities only."""
     services = _services(request)
+    text = check_text(body.text, services.settings.max_text_chars)  # NFC: roles' offsets refer to it
     suggester = services.need_suggester()
     with services.model_slot():
-        payload = position_ops.initial_roles(suggester, body.text)
+        payload = position_ops.initial_roles(suggester, text)
     info, model_id = _loaded(suggester)
     store = _positions(request)
     position_id = store.create(payload, title=body.title, department=body.department, ministry=body.ministry,
-                               text=body.text, created_by=who.name, dictionary=info, model_id=model_id)
+                               text=text, created_by=who.name, dictionary=info, model_id=model_id)
     return store.get(position_id)
 
 
@@ -99,7 +97,7 @@ def position_revisions(position_id: str, request: Request, who: Viewer) -> dict:
 # ---------------------------------------------------------------- edits and reruns
 
 
-@router.post("/{position_id}/edits", responses=ERRORS)
+@router.post("/{position_id}/edits", responses=ERRORS, dependencies=[WriteRate])
 def edit_roles(position_id: str, body: EditIn, request: Request, who: Reviewer) -> dict:
     """Rename, merge, split or move; the affected roles' competencies are recomputed from their own
     activities, and the change is kept as a new revision."""
@@ -124,7 +122,7 @@ def edit_roles(position_id: str, body: EditIn, request: Request, who: Reviewer) 
     return store.get(position_id)
 
 
-@router.post("/{position_id}/rerun", responses=ERRORS)
+@router.post("/{position_id}/rerun", responses=ERRORS, dependencies=[ModelRate])
 def rerun_position(position_id: str, request: Request, who: Reviewer) -> dict:
     """Recompute every role against the dictionary and model loaded now, keeping the roles themselves;
     the answer says which competencies were added, dropped or changed."""
@@ -149,7 +147,7 @@ def rerun_position(position_id: str, request: Request, who: Reviewer) -> dict:
 # ---------------------------------------------------------------- decisions
 
 
-@router.post("/{position_id}/decisions", status_code=201, responses=ERRORS)
+@router.post("/{position_id}/decisions", status_code=201, responses=ERRORS, dependencies=[WriteRate])
 def post_position_decisions(position_id: str, body: DecisionsRequest, request: Request, who: Reviewer,
                             idempotency_key: Annotated[str | None, Header()] = None) -> dict:
     """Accept, reject or modify a competency of the position. A decision is per competency, so it
@@ -190,7 +188,7 @@ def export_position(position_id: str, request: Request, who: Viewer,
         | {"roles": accepted_roles(position)}
 
 
-@router.post("/{position_id}/gap", responses=ERRORS)
+@router.post("/{position_id}/gap", responses={**ERRORS, **CSV_RESPONSE})
 def position_gap(position_id: str, body: GapIn, request: Request, who: Viewer,
                  format: Literal["json", "csv"] = "json") -> Any:
     """Training needs: accepted competencies whose required level is above the official's current
@@ -200,6 +198,5 @@ def position_gap(position_id: str, body: GapIn, request: Request, who: Viewer,
     dictionary = services.suggester.dictionary if services.suggester is not None else None
     items = gap.training_needs(required(position), body.levels, dictionary)
     if format == "csv":
-        return PlainTextResponse(gap.needs_to_csv(items), media_type="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="gap-{position_id}.csv"'})
+        return csv_download(gap.needs_to_csv(items), f"gap-{position_id}")
     return {"position_id": position_id, "items": items}

@@ -5,33 +5,31 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import PlainTextResponse
 
 from .. import formats
 from ..errors import NotFound
-from ..suggester import check_ranking
-from .deps import Admin, Paging, Reviewer, Viewer, services as _services
+from ..suggester import check_ranking, check_text
+from .download import CSV_RESPONSE, csv_download
+from .rate import ModelRate, WriteRate
+from .deps import ERRORS, Admin, Paging, Reviewer, Viewer, services as _services
 from .models import DecisionsRequest, ProposalIn, ProposalPatch, SuggestRequest
 
 router = APIRouter(prefix="/v1")
 
-ERRORS = {401: {"description": "missing or invalid API key"}, 403: {"description": "role too low"},
-          413: {"description": "body too large"}, 422: {"description": "invalid input"},
-          503: {"description": "model, index or database not ready"}}
 
-
-@router.post("/suggestions", status_code=201, responses=ERRORS, tags=["suggestions"])
+@router.post("/suggestions", status_code=201, responses=ERRORS, tags=["suggestions"], dependencies=[ModelRate])
 def create_suggestions(body: SuggestRequest, request: Request, who: Viewer) -> dict:
     """Suggest competencies for a job description and store the suggestion set for review."""
     services = _services(request)
     s = services.settings
     check_ranking(s, body.top_k, body.min_score)  # before waiting for the model slot
+    text = check_text(body.text, s.max_text_chars)  # NFC: what is stored is what offsets refer to
     suggester = services.need_suggester()
     with services.model_slot():
-        result = suggester.suggest(body.text, top_k=body.top_k, min_score=body.min_score)
+        result = suggester.suggest(text, top_k=body.top_k, min_score=body.min_score)
     store = services.need_store()
     payload = result.model_dump(mode="json")
-    set_id = store.save_suggestion_set(payload, text=body.text, position=body.position, department=body.department,
+    set_id = store.save_suggestion_set(payload, text=text, position=body.position, department=body.department,
                                       created_by=who.name, top_k=body.top_k or s.top_k,
                                       min_score=s.min_score if body.min_score is None else body.min_score)
     return store.get_suggestion_set(set_id)
@@ -50,7 +48,8 @@ def get_suggestions(set_id: str, request: Request, who: Viewer) -> dict:
     return _services(request).need_store().get_suggestion_set(set_id)
 
 
-@router.post("/suggestions/{set_id}/decisions", status_code=201, responses=ERRORS, tags=["review"])
+@router.post("/suggestions/{set_id}/decisions", status_code=201, responses=ERRORS, tags=["review"],
+             dependencies=[WriteRate])
 def post_decisions(set_id: str, body: DecisionsRequest, request: Request, who: Reviewer,
                    idempotency_key: Annotated[str | None, Header()] = None) -> dict:
     """Accept, reject or modify suggestions. The reviewer is the API key's owner; a later decision on the
@@ -68,7 +67,8 @@ def decision_history(set_id: str, request: Request, who: Viewer, competency_id: 
     return {"set_id": set_id, "history": store.decision_history(set_id, competency_id)}
 
 
-@router.post("/suggestions/{set_id}/proposals", status_code=201, responses=ERRORS, tags=["review"])
+@router.post("/suggestions/{set_id}/proposals", status_code=201, responses=ERRORS, tags=["review"],
+             dependencies=[WriteRate])
 def create_proposal(set_id: str, body: ProposalIn, request: Request, who: Reviewer) -> dict:
     """Propose a new competency from an unmatched activity; curators approve or reject it."""
     return _services(request).need_store().create_proposal(
@@ -89,13 +89,13 @@ def get_proposal(proposal_id: str, request: Request, who: Admin) -> dict:
     return _services(request).need_store().get_proposal(proposal_id)
 
 
-@router.patch("/proposals/{proposal_id}", responses=ERRORS, tags=["curation"])
+@router.patch("/proposals/{proposal_id}", responses=ERRORS, tags=["curation"], dependencies=[WriteRate])
 def patch_proposal(proposal_id: str, body: ProposalPatch, request: Request, who: Admin) -> dict:
     return _services(request).need_store().update_proposal(proposal_id, status=body.status, actor=who.name,
                                                            comment=body.comment)
 
 
-@router.get("/positions/{position}/competencies", responses=ERRORS, tags=["positions"])
+@router.get("/positions/{position}/competencies", responses={**ERRORS, **CSV_RESPONSE}, tags=["positions"])
 def position_competencies(position: str, request: Request, who: Viewer,
                           format: Literal["json", "igot", "frac", "csv"] = "json"):
     """The accepted mapping of a position, in our shape, iGOT's competencies_v6, FRAC's, or CSV."""
@@ -107,8 +107,7 @@ def position_competencies(position: str, request: Request, who: Viewer,
         dictionary = services.suggester.dictionary if services.suggester else None
         return formats.to_frac(position, formats.roles_from_mapping(position, mapping), dictionary)
     if format == "csv":
-        return PlainTextResponse(formats.to_csv(mapping), media_type="text/csv",
-                                 headers={"Content-Disposition": f'attachment; filename="{position}.csv"'})
+        return csv_download(formats.to_csv(mapping), position)
     return {"position": position, "competencies": mapping}
 
 

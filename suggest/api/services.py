@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Busy, NotReady
 from ..settings import Settings
+from .rate import RateLimiter
 
 log = logging.getLogger("cde.api")
 
@@ -25,6 +26,7 @@ class Services:
     _slots: threading.BoundedSemaphore | None = None
     _waiting: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    limiter: RateLimiter = field(default_factory=RateLimiter)
 
     @contextmanager
     def model_slot(self) -> Iterator[None]:

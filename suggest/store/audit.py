@@ -1,9 +1,11 @@
 """The audit trail: an append-only, hash-chained log of every write.
 
-Each event stores ``prev_hash`` and ``hash = sha256(prev_hash + "|" + canonical_json(event))``
-where the event is ``{at, actor, kind, subject, payload}``. The database refuses UPDATE and DELETE
-(triggers), which stops mistakes; the chain makes edits by someone who can drop the triggers
-detectable by ``verify_chain``.
+Each event stores ``prev_hash`` and ``hash = HMAC-SHA256(key, prev_hash + "|" + canonical_json(event))``
+where the event is ``{at, actor, kind, subject, payload}`` and the key lives outside the database
+(``audit_key.py``): someone who can write the database can no longer edit an event and recompute every
+later hash. Events written before the chain was keyed used plain sha256; they stay verifiable as a
+prefix sealed by the first keyed event (``audit.keyed``). The database refuses UPDATE and DELETE
+(triggers), which stops mistakes; ``verify.py`` finds what someone who drops the triggers does.
 
 Callers append inside their own transaction, so the event commits or rolls back with the change
 it describes.
@@ -12,6 +14,7 @@ it describes.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from datetime import datetime
 from typing import Any
@@ -23,8 +26,6 @@ from .db import ADVISORY_LOCK_KEY
 from .models import AuditEventRow, iso, utcnow
 
 GENESIS_HASH = "0" * 64
-# verify_chain streams rows in pages of this size, so memory stays flat however long the log is
-_VERIFY_PAGE = 1000
 
 
 def canonical_json(value: Any) -> str:
@@ -32,14 +33,33 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+KEY_INFO = "audit_key"  # where a write session carries the chain's key (Session.info)
+SEALED = "audit.keyed"  # the first keyed event after unkeyed ones: it seals them
+
+
 def event_hash(prev_hash: str, *, at: datetime, actor: str, kind: str, subject: str,
-               payload: dict[str, Any]) -> str:
+               payload: dict[str, Any], key: bytes | None) -> str:
+    """HMAC-SHA256 with the chain's key; key=None gives the old unkeyed sha256, for checking old events."""
     body = canonical_json({"at": iso(at), "actor": actor, "kind": kind, "subject": subject, "payload": payload})
-    return hashlib.sha256(f"{prev_hash}|{body}".encode()).hexdigest()
+    message = f"{prev_hash}|{body}".encode()
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def row_digest(row: Any, **override: Any) -> str:
+    """sha256 over every column of a row (times as ISO strings): what an event vouches for."""
+    values = {c.key: override[c.key] if c.key in override else getattr(row, c.key) for c in row.__table__.columns}
+    values = {k: iso(v) if isinstance(v, datetime) else v for k, v in values.items()}
+    return hashlib.sha256(canonical_json(values).encode()).hexdigest()
 
 
 def append_event(session: Session, actor: str, kind: str, subject: str, payload: dict[str, Any]) -> AuditEventRow:
-    """Append one event to the chain within the caller's transaction."""
+    """Append one event to the chain within the caller's transaction (a session from ``Sessions``,
+    which carries the key)."""
+    key = session.info.get(KEY_INFO)
+    if not key:
+        raise RuntimeError("audit events need the chain's key: use a session from Sessions")
     if session.get_bind().dialect.name == "postgresql":
         # Usually already held (write transactions take it at BEGIN); re-taking it is cheap and
         # keeps this function safe for a caller who opened a plain transaction.
@@ -53,7 +73,7 @@ def append_event(session: Session, actor: str, kind: str, subject: str, payload:
     row = AuditEventRow(
         at=at, actor=actor, kind=kind, subject=subject, payload=canonical_json(payload),
         prev_hash=prev_hash,
-        hash=event_hash(prev_hash, at=at, actor=actor, kind=kind, subject=subject, payload=payload),
+        hash=event_hash(prev_hash, at=at, actor=actor, kind=kind, subject=subject, payload=payload, key=key),
     )
     session.add(row)
     session.flush()
@@ -76,41 +96,3 @@ def list_events(session: Session, *, limit: int, offset: int, kind: str | None) 
         count = count.where(AuditEventRow.kind == kind)
     rows = session.scalars(query.order_by(AuditEventRow.id.desc()).limit(limit).offset(offset)).all()
     return [event_dict(r) for r in rows], int(session.scalar(count) or 0)
-
-
-def verify_chain(session: Session) -> dict[str, Any]:
-    """Recompute every hash in id order; report the first event whose link or content is wrong."""
-    expected_prev = GENESIS_HASH
-    checked = 0
-    last_id = 0
-    while True:
-        rows = session.scalars(
-            select(AuditEventRow).where(AuditEventRow.id > last_id).order_by(AuditEventRow.id).limit(_VERIFY_PAGE)
-        ).all()
-        if not rows:
-            break
-        for row in rows:
-            problem = _check(row, expected_prev)
-            if problem:
-                return {"ok": False, "checked": checked, "first_broken_id": row.id,
-                        "message": f"audit chain broken at event {row.id}: {problem}"}
-            checked += 1
-            expected_prev = row.hash
-            last_id = row.id
-        session.expunge_all()  # keep the identity map from growing with the log
-    return {"ok": True, "checked": checked, "first_broken_id": None,
-            "message": f"audit chain intact ({checked} events)"}
-
-
-def _check(row: AuditEventRow, expected_prev: str) -> str | None:
-    if row.prev_hash != expected_prev:
-        return "prev_hash does not match the previous event's hash (an event was removed or reordered)"
-    try:
-        payload = json.loads(row.payload)
-    except ValueError:
-        return "payload is not valid JSON"
-    recomputed = event_hash(row.prev_hash, at=row.at, actor=row.actor, kind=row.kind,
-                            subject=row.subject, payload=payload)
-    if recomputed != row.hash:
-        return "hash does not match the event's content (the event was edited)"
-    return None

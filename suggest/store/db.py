@@ -14,6 +14,7 @@ A connection is a writer when it comes from ``writer(engine)``, which only sets 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,7 +54,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(database).expanduser())
         engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -65,6 +66,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+def private_file(path: Path) -> None:
+    """Create the file (empty) and any missing folders for it as owner-only: 600 and 700. The database
+    holds job descriptions and reviewers' names; SQLite gives its -wal and -shm files the database
+    file's mode. Existing files and folders keep the mode their owner chose."""
+    missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700)
+        os.chmod(folder, 0o700)  # mkdir's mode passes through the umask
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def writer(engine: Engine) -> Engine:
     """The same engine and pool, but its transactions are serialised write transactions."""
     return engine.execution_options(**{WRITE_OPTION: True})
@@ -73,14 +86,17 @@ def writer(engine: Engine) -> Engine:
 class Sessions:
     """Read and write sessions over one engine; the stores of suggestion sets and of positions share it."""
 
-    def __init__(self, engine: Engine, limits: Limits | None = None) -> None:
+    def __init__(self, engine: Engine, limits: Limits | None = None, *, audit_key: bytes) -> None:
         self.engine = engine
         self.limits = limits or Limits.from_settings()
+        self.audit_key = audit_key
         self._writer = writer(engine)
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        # the chain's key travels with the write session, so every append is keyed (audit.append_event)
+        with Session(self._writer, expire_on_commit=False, info={"audit_key": self.audit_key}) as session, \
+                session.begin():
             yield session
 
     @contextmanager

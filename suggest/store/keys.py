@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InputError, NotFound
 from ._checks import check_name
-from .audit import append_event
+from .audit import append_event, row_digest
 from .models import ROLES, ApiKeyRow, iso, utcnow
 
 KEY_PREFIX = "cde_"
@@ -52,7 +52,10 @@ def create_key(session: Session, name: str, role: str, *, actor: str,
                     prefix=plaintext[len(KEY_PREFIX):len(KEY_PREFIX) + _DISPLAY_CHARS], created_at=utcnow())
     session.add(row)
     session.flush()
-    append_event(session, actor, "key.create", name, {"name": name, "role": role})
+    # id and row digest let `verify` check the api_keys table against the trail (a role edited in the
+    # database, a key inserted behind the service's back)
+    append_event(session, actor, "key.create", name, {"id": row.id, "name": name, "role": role,
+                                                      "row_hash": row_digest(row)})
     return plaintext, key_dict(row)
 
 
@@ -81,7 +84,8 @@ def revoke_key(session: Session, name: str, *, actor: str, max_name_chars: int) 
     # the one UPDATE on api_keys: revocation is a state change, and the audit event records it
     row.revoked_at = utcnow()
     session.flush()
-    append_event(session, actor, "key.revoke", name, {"name": name, "role": row.role})
+    append_event(session, actor, "key.revoke", name, {"id": row.id, "name": name, "role": row.role,
+                                                      "revoked_at": iso(row.revoked_at)})
     return key_dict(row)
 
 

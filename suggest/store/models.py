@@ -186,6 +186,8 @@ class AuditEventRow(Base):
     """Append-only hash chain; ``prev_hash`` is UNIQUE so two appends can never share a parent."""
 
     __tablename__ = "audit_events"
+    # the PostgreSQL insert guard (migration 0003) looks events up by kind and subject
+    __table_args__ = (Index("ix_audit_events_kind_subject", "kind", "subject"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)

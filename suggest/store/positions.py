@@ -165,7 +165,8 @@ class PositionStore(Sessions):
                 own_latest[d.competency_id] = d.id
                 stored = _decision_dict(d)
                 audit.append_event(s, reviewer, "position.decision", f"{position_id}/{d.competency_id}",
-                                   {k: v for k, v in stored.items() if k != "at"})
+                                   {**{k: v for k, v in stored.items() if k != "at"},
+                                    "row_hash": audit.row_digest(d)})
                 out.append(stored)
         return out
 

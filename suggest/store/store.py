@@ -8,6 +8,7 @@ mind is a new row whose ``supersedes_id`` points at the reviewer's earlier decis
 
 from __future__ import annotations
 
+import json
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -16,12 +17,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InputError, NotFound, NotReady
-from . import audit, keys, proposals
+from . import audit, keys, proposals, verify
+from .audit_key import load_audit_key
 from ._checks import check_name, check_page, check_text, copy_payload, optional_name
 from .decisions import prepare_decisions
 from .db import Sessions, make_engine, migrate
 from .limits import Limits
-from .models import DecisionRow, IdempotencyRow, SuggestionSetRow, iso, new_id, utcnow
+from .models import AuditEventRow, DecisionRow, IdempotencyRow, SuggestionSetRow, iso, new_id, utcnow
 
 if TYPE_CHECKING:
     from .positions import PositionStore
@@ -33,11 +35,29 @@ class Store(Sessions):
     """Decision store. ``Store.open(url)`` for normal use; ``Store(engine)`` when tests own the engine."""
 
     @classmethod
-    def open(cls, url: str, *, run_migrations: bool = True, limits: Limits | None = None) -> Store:
+    def open(cls, url: str, *, run_migrations: bool = True, limits: Limits | None = None,
+             audit_key: bytes | None = None) -> Store:
+        """``audit_key`` defaults to CDE_AUDIT_KEY or DATA_DIR/audit.key (``audit_key.py``)."""
         engine = make_engine(url)
         if run_migrations:
             migrate(engine)
-        return cls(engine, limits)
+        store = cls(engine, limits, audit_key=audit_key or load_audit_key())
+        if run_migrations:
+            store.seal_unkeyed()
+        return store
+
+    def seal_unkeyed(self) -> None:
+        """If the newest event predates the keyed chain, append a keyed event that seals the unkeyed ones
+        (their count and head), so rewriting them later without the key shows in verify."""
+        with self._write() as s:
+            head = s.scalars(select(AuditEventRow).order_by(AuditEventRow.id.desc()).limit(1)).first()
+            if head is None or head.hash == audit.event_hash(
+                    head.prev_hash, at=head.at, actor=head.actor, kind=head.kind, subject=head.subject,
+                    payload=json.loads(head.payload), key=self.audit_key):
+                return
+            n = int(s.scalar(select(func.count()).select_from(AuditEventRow)) or 0)
+            audit.append_event(s, "system", audit.SEALED, "audit_events",
+                               {"unkeyed_events": n, "unkeyed_head": head.hash})
 
     def close(self) -> None:
         self.engine.dispose()
@@ -45,7 +65,7 @@ class Store(Sessions):
     @cached_property
     def positions(self) -> PositionStore:
         from .positions import PositionStore  # built on first use: most callers never touch positions
-        return PositionStore(self.engine, self.limits)
+        return PositionStore(self.engine, self.limits, audit_key=self.audit_key)
 
     def ping(self) -> None:
         try:
@@ -164,8 +184,10 @@ class Store(Sessions):
                 s.flush()
                 own_latest[row.competency_id] = row.id
                 stored = _decision_dict(row)
+                # the row's digest covers every column (its time too), so verify can match row and event
                 audit.append_event(s, reviewer, "decision", f"{set_id}/{row.competency_id}",
-                                   {k: v for k, v in stored.items() if k != "at"})
+                                   {**{k: v for k, v in stored.items() if k != "at"},
+                                    "row_hash": audit.row_digest(row)})
                 out.append(stored)
             if idempotency_key is not None:
                 s.add(IdempotencyRow(key=idempotency_key, reviewer=reviewer, set_id=set_id,
@@ -272,9 +294,15 @@ class Store(Sessions):
         with self._read() as s:
             return audit.list_events(s, limit=limit, offset=offset, kind=kind)
 
-    def verify_chain(self) -> dict[str, Any]:
+    def verify_chain(self, anchor: str | None = None) -> dict[str, Any]:
+        """The chain, decisions and keys against their events, and the anchor if one is given (verify.py)."""
         with self._read() as s:
-            return audit.verify_chain(s)
+            return verify.verify(s, self.audit_key, anchor_text=anchor)
+
+    def anchor(self) -> str:
+        """'id:hash' of the newest event: keep it elsewhere; `verify --anchor` then detects a cut tail."""
+        with self._read() as s:
+            return verify.anchor(s)
 
 
 # -- helpers ---------------------------------------------------------------------------------------
