@@ -55,6 +55,7 @@ CODES: dict[str, Code] = {
     "no_text": Code(_INPUT, "No text could be found in that file. It may be a scanned image; paste the text."),
     "batch_too_large": Code(_INPUT, "That batch has too many items. Split the file."),
     "bad_batch_line": Code(_INPUT, "A line of the batch file is not valid JSON. Fix that line."),
+    "invalid_lang": Code(_INPUT, "The language must be auto, en (English) or hi (Hindi)."),
     # ranking parameters
     "top_k_out_of_range": Code(_INPUT, "Ask for fewer suggestions: the number is outside the allowed range."),
     "min_score_out_of_range": Code(_INPUT, "The score threshold must be between 0 and 1."),

@@ -45,12 +45,18 @@ class Explainer:
         for i, r in enumerate(index.rows):
             self._rows_of[r.competency].append(i)
 
-    def facets(self, competency: int, activity_vectors: np.ndarray, first_activity: Activity) -> _Facets:
+    def facets(self, competency: int, activity_vectors: np.ndarray, first_activity: Activity,
+               index: FacetIndex | None = None, sim_map=None) -> _Facets:
         """The ASK statements closest to the evidence, the best-matching dictionary text, and the level
-        whose descriptor the evidence resembles most."""
+        whose descriptor the evidence resembles most. `index` is the index of the space the vectors are in
+        (the multilingual one for Hindi evidence; its rows are the same rows), `sim_map` puts its cosines
+        on the English scale so that ASK_MIN means the same."""
+        index = index or self.index
         entry = self.dictionary.entries[competency]
         rows = self._rows_of[competency]
-        sims = (self.index.vectors[rows] @ activity_vectors.T).max(axis=1)  # each facet vs its best evidence
+        sims = (index.vectors[rows] @ activity_vectors.T).max(axis=1)  # each facet vs its best evidence
+        if sim_map is not None:
+            sims = sim_map(sims)
         ranked = sorted(zip(rows, sims), key=lambda t: -t[1])
         ask: dict[str, list[str]] = {k: [] for k in ASK_KINDS}
         best_sim: dict[str, float] = {k: -1.0 for k in ASK_KINDS}
@@ -69,18 +75,25 @@ class Explainer:
         tags = [k for k in ASK_KINDS if ask[k]] or [default_ask(entry.type)]
         if entry.type == "Behavioural":
             tags = behavioural_tags(tags, best_sim)
-        lv = self.index.level_vectors[competency * 5:(competency + 1) * 5] @ activity_vectors[0]
+        lv = index.level_vectors[competency * 5:(competency + 1) * 5] @ activity_vectors[0]
         level = ranking.suggest_level(lv, ranking.level_prior(first_activity.text))
         return _Facets(ask, tags, self.index.rows[ranked[0][0]].text, level)
 
     def explain_all(self, picks: Sequence[Pick], activities: Sequence[Activity], vectors: np.ndarray,
-                    band: Band | None, confidence_model: dict, sector_note: dict[int, str]) -> list[Suggestion]:
-        """Every pick of one JD explained, with one coherent level profile across them."""
+                    band: Band | None, confidence_model: dict, sector_note: dict[int, str], *,
+                    routes: Sequence[str] | None = None, spaces: dict | None = None) -> list[Suggestion]:
+        """Every pick of one JD explained, with one coherent level profile across them. With `spaces`
+        (route -> (index, similarity map)), a pick's ASK and level come from the evidence that shares its
+        best activity's encoder: vectors of two models are never compared."""
         entries = self.dictionary.entries
         facets, scopes = [], []
         for p in picks:
             acts = [a for a, _ in p.evidence]
-            facets.append(self.facets(p.competency, vectors[acts], activities[acts[0]]))
+            index, sim_map = None, None
+            if spaces and routes:
+                acts = [a for a in acts if routes[a] == routes[acts[0]]]
+                index, sim_map = spaces[routes[acts[0]]]
+            facets.append(self.facets(p.competency, vectors[acts], activities[acts[0]], index, sim_map))
             scopes.append(scope_of(activities[acts[0]].text))
         # With a seniority band the descriptor similarity is left out: on the position dev split its pull
         # cut exact level agreement from 0.59 to 0.36 (the descriptors' wording, not the post, decided).

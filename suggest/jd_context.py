@@ -31,13 +31,16 @@ class PositionContext:
 FIELDS = tuple(f.name for f in fields(PositionContext) if f.name != "lines")
 
 _KEYS = {
-    "designation": r"designation|name of (?:the )?post|post held|post|position|title|job title",
-    "grade": r"grade|group|cadre|service|classification",
+    "designation": r"designation|name of (?:the )?post|post held|post|position|title|job title|पदनाम|पद का नाम|पद",
+    "grade": r"grade|group|cadre|service|classification|समूह|ग्रेड|संवर्ग|सेवा",
     "pay_level": r"pay\s*(?:level|scale|band|matrix)?|level in (?:the )?pay matrix|pay level in (?:the )?pay matrix|"
-                 r"grade pay|scale of pay|remuneration|emoluments",
-    "posting": r"place of posting|posting|location|headquarters|hqrs?|hq|duty station|station|place of work",
-    "reports_to": r"reporting (?:officer|to|authority)|reports to|reporting|supervisor|immediate superior",
-    "department": r"department|deptt?|ministry|division|wing|section|office|organi[sz]ation|directorate|unit|cell",
+                 r"grade pay|scale of pay|remuneration|emoluments|वेतन स्तर|वेतन मैट्रिक्स में स्तर|वेतनमान|वेतन",
+    "posting": r"place of posting|posting|location|headquarters|hqrs?|hq|duty station|station|place of work|"
+               r"तैनाती का स्थान|तैनाती स्थान|तैनाती|पदस्थापना का स्थान|पदस्थापना|मुख्यालय|कार्यस्थल",
+    "reports_to": r"reporting (?:officer|to|authority)|reports to|reporting|supervisor|immediate superior|"
+                  r"रिपोर्टिंग अधिकारी|रिपोर्टिंग|नियंत्रक अधिकारी|किसे रिपोर्ट करेंगे",
+    "department": r"department|deptt?|ministry|division|wing|section|office|organi[sz]ation|directorate|unit|cell|"
+                  r"विभाग|मंत्रालय|कार्यालय|प्रभाग|अनुभाग|निदेशालय|संगठन",
 }
 # A key needs a colon, or a dash with space around it: "Post-graduate degree" is not "Post: graduate".
 _SEP = r"(?:\s*:|\s+[-\u2013\u2014](?=\s))\s*"

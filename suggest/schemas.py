@@ -19,6 +19,9 @@ class ActivityOut(BaseModel):
     start: int
     end: int
     section: str | None = None
+    lang: str = Field("en", description="language the line was read as: en, hi, mixed or other (per line; "
+                                        "en goes to the English model, the rest to the multilingual one)")
+    handled: bool = Field(True, description="false when no model read this line (its language is not handled)")
 
 
 class Evidence(BaseModel):
@@ -77,3 +80,7 @@ class SuggestionSet(BaseModel):
     suggestions: list[Suggestion]
     unmatched: list[int]
     context: ContextOut = Field(default_factory=ContextOut)
+    multilingual_model: ModelInfo | None = Field(None, description="the model that read the Hindi and mixed lines, "
+                                                                   "when any were read")
+    notices: list[str] = Field(default_factory=list, description="plain-language notes on the input, e.g. lines "
+                                                                  "in a language that is not handled")

@@ -36,10 +36,21 @@ from .verbs import DUTY_VERBS, verb_base
 __all__ = ["Activity", "PositionContext", "Segmented", "classify_line", "preload_sentencizer", "read_jd", "segment"]
 
 _LINE = re.compile(r"[^\r\n]+")
+# Hindi lists number with Devanagari digits (१. २.) and letters (क) ख) or (क)); \d already covers the digits
 _MARKER = re.compile(
     r"^\s*(?:[-\u2013\u2014\u2022*\u00b7\u25aa\u25cf\u25e6\u2023\u2043>]+|\(?\d{1,3}(?:\.\d{1,3})*[.)]|"
-    r"\(?[A-Za-z][.)]|\(?[ivxIVX]{1,6}[.)]|\([A-Za-z0-9]{1,4}\))\s+"
+    r"\(?[A-Za-z][.)]|\(?[ivxIVX]{1,6}[.)]|\([A-Za-z0-9]{1,4}\)|\(?[\u0915-\u0939][.)])\s+"
 )
+# Devanagari letters and signs, without the danda (।, ॥), digits and the abbreviation sign
+_DEVA = "\u0900-\u0963\u0971-\u097f"
+_DANDA = re.compile(r"[\u0964\u0965]+")
+# Hindi puts the verb last: a duty ends in an infinitive (करना), a polite imperative (करें) or a future or
+# present form (करेगा, करते हैं). Nouns that end like an infinitive are listed so a heading such as
+# "प्रधानमंत्री आवास योजना" is not read as a duty.
+_HINDI_DUTY_END = re.compile(r"(?:ना|नी|ें|एं|ेगा|ेगी|ेंगे|ाएगा|ाएगी|ाएंगे|है|हैं)$")
+_HINDI_NOUN_NA = {"योजना", "सूचना", "अधिसूचना", "घटना", "रचना", "संरचना", "तुलना", "गणना", "भावना", "कल्पना",
+                  "प्रस्तावना", "प्रार्थना", "आलोचना", "सांत्वना", "कामना", "चेतना", "वंदना", "मीना", "सेना",
+                  "जुर्माना", "खजाना", "पैमाना", "ठिकाना", "घराना", "कोना", "सोना", "दाना", "थाना"}
 # Keys that are neither duties nor position context (context keys are read by jd_context first).
 _DROP_KEYS = re.compile(
     r"^(date|order no\.?|f\.?\s*no\.?|no\.|email|e-mail|phone|tel|contact|vacancies|no\. of posts|tenure|age|"
@@ -118,10 +129,19 @@ def preload_sentencizer() -> None:
 
 
 def _words(s: str) -> list[str]:
-    return re.findall(r"[A-Za-z][A-Za-z'/-]*", s)
+    return re.findall(rf"[A-Za-z{_DEVA}][A-Za-z{_DEVA}'/-]*", s)
+
+
+def _hindi_duty(s: str) -> bool:
+    """A Hindi duty: its last Devanagari word is a verb form (the verb comes last in Hindi)."""
+    deva = re.findall(rf"[{_DEVA}]+", s)
+    return bool(deva) and deva[-1] not in _HINDI_NOUN_NA and bool(_HINDI_DUTY_END.search(deva[-1]))
 
 
 def _starts_with_duty_verb(s: str) -> bool:
+    """Whether the line reads as a duty: an English duty verb first, or a Hindi verb form last."""
+    if _hindi_duty(s):
+        return True
     words = _words(s)[:2]
     return any(_duty_form(w) for w in words[:1]) or (len(words) > 1 and words[0].lower() in {"to", "will", "shall"})
 
@@ -140,7 +160,7 @@ def _duty_form(word: str) -> bool:
 def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[str, str | None]:
     """Return ('activity'|'heading'|'drop', heading name)."""
     stripped = content.strip(_TRIM + " ")
-    ends_sentence = content.rstrip().endswith(".")
+    ends_sentence = content.rstrip().endswith((".", "\u0964", "\u0965"))
     words = _words(stripped)
     if not words:
         return "drop", None
@@ -183,7 +203,20 @@ def _skip_lead_ins(text: str, a: int, b: int) -> int:
 
 
 def _sentences(body: str) -> list[tuple[int, int]]:
-    """Sentence spans of a line, without breaking at the abbreviations officials use ("Pr. CCA")."""
+    """Sentence spans of a line, without breaking at the abbreviations officials use ("Pr. CCA").
+    A danda (।) or double danda (॥) always ends a sentence; it stays with the sentence it ends."""
+    if _DANDA.search(body):
+        spans, pos = [], 0
+        for m in _DANDA.finditer(body):
+            spans += [(pos + a, pos + b) for a, b in _latin_sentences(body[pos:m.end()])]
+            pos = m.end()
+        if body[pos:].strip():
+            spans += [(pos + a, pos + b) for a, b in _latin_sentences(body[pos:])]
+        return spans
+    return _latin_sentences(body)
+
+
+def _latin_sentences(body: str) -> list[tuple[int, int]]:
     if not _MAYBE_SENTENCES.search(body):
         return [(0, len(body))]
     spans: list[tuple[int, int]] = []

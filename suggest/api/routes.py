@@ -26,7 +26,7 @@ def create_suggestions(body: SuggestRequest, request: Request, who: Viewer) -> d
     text = check_text(body.text, s.max_text_chars)  # NFC: what is stored is what offsets refer to
     suggester = services.need_suggester()
     with services.model_slot():
-        result = suggester.suggest(text, top_k=body.top_k, min_score=body.min_score)
+        result = suggester.suggest(text, top_k=body.top_k, min_score=body.min_score, lang=body.lang)
     store = services.need_store()
     payload = result.model_dump(mode="json")
     set_id = store.save_suggestion_set(payload, text=text, position=body.position, department=body.department,

@@ -35,8 +35,8 @@ def _read_gold(path: Path):
 @app.command("eval")
 def eval_cmd(
     gold: Annotated[Optional[Path], typer.Option(help="JSONL gold file: {id, text, gold: [ids]} per line")] = None,
-    benchmark: Annotated[Optional[str], typer.Option(help="tech, house, techwolf, onet, gold (activities) or "
-                                                          "positions (whole JDs)")] = None,
+    benchmark: Annotated[Optional[str], typer.Option(help="tech, house, techwolf, onet, gold (activities), "
+                                                          "positions (whole JDs) or hindi (Hindi lines and JDs)")] = None,
     split: Annotated[str, typer.Option(help="validation or test")] = "test",
     method: Annotated[str, typer.Option(help="lexical, dense or hybrid (the default method)")] = "hybrid",
     data_dir: Annotated[Optional[Path], typer.Option(envvar="CDE_EVAL_DATA_DIR",
@@ -44,7 +44,9 @@ def eval_cmd(
     report: Annotated[Optional[Path], typer.Option(help="Write report.md, results.json and plots here")] = None,
     decisions: Annotated[bool, typer.Option("--decisions", help="Online quality from recorded reviewer decisions")] = False,
     roles: Annotated[bool, typer.Option("--roles", help="Role-grouping quality (adjusted Rand index)")] = False,
-    calibrate: Annotated[bool, typer.Option("--calibrate", help="Fit the confidence curve on the position dev split; save it")] = False,
+    calibrate: Annotated[bool, typer.Option("--calibrate", help="Fit the confidence curve on the position dev split; save it "
+                                                                "(with --benchmark hindi: fit the multilingual score map on "
+                                                                "the Hindi dev lines)")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     dictionary: DictOpt = None,
 ) -> None:
@@ -56,6 +58,8 @@ def eval_cmd(
             from ..store import Store
 
             result = decision_quality(Store.open(settings.resolved_database_url))
+        elif benchmark == "hindi":
+            result = _hindi(settings, split, report, fit=calibrate)
         elif calibrate:
             result = _calibrate(settings)
         elif roles:
@@ -89,6 +93,21 @@ def _positions(settings, split: str, report: Path | None) -> dict:
         return write_positions_report(suggester, split, report)
     result = positions_eval.evaluate(suggester, split)
     return {k: v for k, v in result.items() if k != "reliability"}
+
+
+def _hindi(settings, split: str, report: Path | None, *, fit: bool) -> dict:
+    """Hindi vs English on the same lines and JDs; --calibrate fits the score map first (dev lines)."""
+    from ..evaluation import hindi
+
+    suggester = build_suggester(settings)
+    fitted = hindi.fit(suggester) if fit else None
+    result = hindi.evaluate(suggester, split)
+    if fitted:
+        result["score_map"] = fitted
+    if report is not None:
+        report.mkdir(parents=True, exist_ok=True)
+        (report / f"results-{split}.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
+    return result
 
 
 def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, method: str) -> dict:

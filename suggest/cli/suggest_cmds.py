@@ -27,13 +27,14 @@ def suggest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole suggestion set as JSON")] = False,
     top_k: Annotated[Optional[int], typer.Option(help="Most suggestions to return")] = None,
     min_score: Annotated[Optional[float], typer.Option(help="Score threshold")] = None,
+    lang: Annotated[str, typer.Option(help="auto (detect per line), en or hi")] = "auto",
     dictionary: DictOpt = None,
 ) -> None:
     """Suggest competencies for one job description."""
     with friendly_errors():
         settings = make_settings(dictionary)
         text = read_text(source, settings)
-        result = build_suggester(settings).suggest(text, top_k=top_k, min_score=min_score)
+        result = build_suggester(settings).suggest(text, top_k=top_k, min_score=min_score, lang=lang)
         if as_json:
             print(result.model_dump_json(indent=2))
             return

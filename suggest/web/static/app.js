@@ -172,6 +172,8 @@
     var department = $("department").value.trim();
     if (position) body.position = position;
     if (department) body.department = department;
+    var lang = $("lang").value;
+    if (lang && lang !== "auto") body.lang = lang;
     var btn = $("suggest-btn");
     btn.disabled = true;
     var done = busy("Finding competencies for this job description…");
@@ -227,10 +229,19 @@
     $("results").hidden = false;
     if (set.position && !$("position-name").value) $("position-name").value = set.position;
     renderMeta();
+    renderNotices(set);
     renderJD(set);
     renderGroups(set);
     renderActivities(set);
     updateBulk();
+  }
+
+  /** What the reader must know about the input's languages (lines not read, untested languages). */
+  function renderNotices(set) {
+    var box = $("notices");
+    clear(box);
+    (set.notices || []).forEach(function (n) { box.appendChild(h("p", { class: "notice" }, n)); });
+    box.hidden = !box.firstChild;
   }
 
   function renderMeta() {
@@ -557,9 +568,14 @@
     return form;
   }
 
+  var LANG_NAMES = { hi: "Hindi", mixed: "Hindi + English", other: "other language" };
   function activityItem(a, unmatched) {
+    var notRead = a.handled === false;
     return h("li", { class: "activity" + (unmatched ? " unmatched" : ""), dataset: { activity: String(a.index) } },
-      h("p", null, h("span", { class: "act-num" }, "Activity " + (a.index + 1) + ": "), a.text,
+      h("p", null, h("span", { class: "act-num" }, "Activity " + (a.index + 1) + ": "),
+        h("span", { lang: a.lang === "hi" ? "hi" : null }, a.text),
+        a.lang && a.lang !== "en" ? h("span", { class: "state-badge state-lang" }, LANG_NAMES[a.lang] || a.lang) : null,
+        notRead ? h("span", { class: "state-badge state-unmatched" }, "not read: language not handled") : null,
         unmatched ? h("span", { class: "state-badge state-unmatched" }, "unmatched") : null),
       h("details", { class: "propose" },
         h("summary", null, "Propose a new competency", h("span", { class: "visually-hidden" }, " for activity " + (a.index + 1))),
@@ -573,7 +589,14 @@
     clear(ul);
     var acts = set.activities || [];
     acts.filter(function (a) { return un[a.index]; }).forEach(function (a) { ul.appendChild(activityItem(a, true)); });
-    if (!ul.firstChild) ul.appendChild(h("li", { class: "empty" }, "Every activity matched at least one competency."));
+    acts.filter(function (a) { return a.handled === false; }).forEach(function (a) { ul.appendChild(activityItem(a, false)); });
+    // "Every activity matched" only when it is true: there were activities, all were read, and some matched
+    if (!ul.firstChild) {
+      var msg = !acts.length ? "No activities were found in this text: check that it lists duties, one per line or sentence."
+        : !set.suggestions.length ? "No competency scored high enough for these activities."
+        : "Every activity matched at least one competency.";
+      ul.appendChild(h("li", { class: "empty" }, msg));
+    }
     var ol = $("activity-list");
     clear(ol);
     acts.forEach(function (a) { ol.appendChild(activityItem(a, !!un[a.index])); });
