@@ -173,7 +173,8 @@ def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[
         return "heading", None
     if content.rstrip().endswith(":") and len(words) <= 10:
         return "heading", stripped
-    if stripped.isupper() and len(words) <= 8:
+    # Devanagari has no case, so "PFMS पर ..." is "upper case" to str.isupper: only Latin headings count
+    if stripped.isupper() and len(words) <= 8 and not re.search(f"[{_DEVA}]", stripped):
         return "heading", stripped.title()
     if len(words) <= 3 and not ((has_marker or ends_sentence) and _starts_with_duty_verb(stripped) and len(words) >= 2):
         return "heading", stripped
