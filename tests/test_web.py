@@ -631,3 +631,65 @@ def test_position_roles_edit_decide_gap_export(web, server, artifacts):
     page.locator("section.gap").screenshot(path=str(artifacts / "web-position-gap.png"))
     page.evaluate("document.getElementById('h-roles').scrollIntoView()")
     page.screenshot(path=str(artifacts / "web-position-roles.png"))
+
+
+MIXED_JD = """पदनाम: अनुभाग अधिकारी (बजट)
+विभाग: ग्रामीण विकास विभाग
+
+कर्तव्य:
+१. सभी प्रभागों के बजट अनुमान और संशोधित अनुमान संकलित करना और वित्त मंत्रालय को भेजना।
+२. सूचना का अधिकार के आवेदनों का तीस दिन के भीतर उत्तर देना।
+- Reconcile scheme-wise releases on PFMS with the figures of the Pr. Accounts Office.
+- Draft replies to Parliament Questions (संसद प्रश्न) on the budget.
+"""
+
+
+def test_mixed_hindi_english_jd(web, server, artifacts):
+    """A mixed JD: cards keep the dictionary's English names, Hindi evidence is highlighted in the JD, the
+    Devanagari font is served by the app itself, and the page never claims that every activity matched
+    when nothing was suggested."""
+    page = web.page
+    page.goto(server.base + "/")
+    page.fill("#api-key", DEV_KEY)
+    page.fill("#jd-text", MIXED_JD)
+    page.click("#suggest-btn")
+    cards = page.locator("article.card")
+    sync_api.expect(cards.first).to_be_visible(timeout=600_000)  # first Hindi line: the multilingual index
+    set_id = page.evaluate("location.hash").removeprefix("#set=")
+    api_set = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{server.base}/v1/suggestions/{set_id}", headers={"Authorization": f"Bearer {DEV_KEY}"})).read())
+    langs = [a["lang"] for a in api_set["activities"]]
+    assert langs == ["hi", "hi", "en", "mixed"], langs
+    ids = [s["competency_id"] for s in api_set["suggestions"]]
+    assert "FUN-067" in ids and "FUN-091" in ids
+    hindi = next(s for s in api_set["suggestions"] if s["competency_id"] == "FUN-091")
+    card = _card(page, "FUN-091")
+    sync_api.expect(card.locator(".card-title")).to_contain_text("RTI Responsiveness")
+    card.hover()
+    hl = page.locator("#jd-view .evidence-hl")
+    sync_api.expect(hl.first).to_be_visible()
+    assert hindi["evidence"][0]["text"] in "".join(hl.all_inner_texts())
+    assert re.search("[\u0900-\u097f]", hindi["evidence"][0]["text"])
+    # Devanagari falls back to the app's own font face (local() first, else the file served beside the sheet)
+    family = page.evaluate("getComputedStyle(document.getElementById('jd-view')).fontFamily")
+    assert "CDE Devanagari" in family
+    page.screenshot(path=str(artifacts / "web-hindi.png"), full_page=False)
+    r = urllib.request.urlopen(server.base + "/static/fonts/NotoSansDevanagari-Regular.ttf")
+    assert r.status == 200 and len(r.read()) > 100_000
+
+
+def test_unhandled_language_shows_a_notice(web, server):
+    """With the multilingual model switched off, a Hindi JD gets a plain notice and no 'every activity
+    matched' claim next to zero competencies."""
+    page = web.page
+    page.goto(server.base + "/")
+    page.fill("#api-key", DEV_KEY)
+    page.fill("#jd-text", "कर्तव्य:\n१. बजट अनुमान तैयार करना।\n२. आवेदनों का उत्तर देना।\n")
+    server.app.state.services.settings.multilingual = False  # the setting, as an administrator would set it
+    try:
+        page.click("#suggest-btn")
+        sync_api.expect(page.locator("#notices")).to_contain_text("not read", timeout=120_000)
+    finally:
+        server.app.state.services.settings.multilingual = True
+    sync_api.expect(page.locator("#unmatched-list")).not_to_contain_text("Every activity matched")
+    sync_api.expect(page.locator("#unmatched-list")).to_contain_text("language not handled")
