@@ -95,10 +95,18 @@ def objects(texts: Sequence[str]) -> list[tuple[str, str] | None]:
     nlp = _parser()
     if nlp is None:
         return [None] * len(texts)
-    out: list[tuple[str, str] | None] = []
-    for doc in nlp.pipe("I " + t[:1].lower() + t[1:] for t in texts):
-        out.append(_object(doc))
-    return out
+    # parsing is most of a role build's cost; naming, then making names unique, asks for the same lines
+    # again, so each text is parsed once (in one batch for the whole JD when build_roles asks first)
+    missing = list(dict.fromkeys(t for t in texts if t not in _OBJECTS))
+    for t, doc in zip(missing, nlp.pipe("I " + t[:1].lower() + t[1:] for t in missing)):
+        if len(_OBJECTS) >= _OBJECT_CACHE:
+            _OBJECTS.pop(next(iter(_OBJECTS)))  # oldest first: dicts keep insertion order
+        _OBJECTS[t] = _object(doc)
+    return [_OBJECTS[t] for t in texts]
+
+
+_OBJECTS: dict[str, tuple[str, str] | None] = {}
+_OBJECT_CACHE = 4096
 
 
 def _object(doc: Any) -> tuple[str, str] | None:

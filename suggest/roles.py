@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import InputError
-from .role_names import name_role, unique_names
+from .role_names import name_role, objects, unique_names
 from .segment import Activity
 
 if TYPE_CHECKING:  # the suggester pulls in faiss and the encoder; grouping and naming must not
@@ -297,6 +297,8 @@ def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | Non
         raise InputError("distance_threshold must be positive", code="threshold_out_of_range")
     scored = scored if scored is not None else suggester.score(text)
     structured = has_structure(scored.activities)
+    if not structured:
+        objects([a.text for a in scored.activities])  # one parser batch for the whole JD, before naming
     groups = group_scored(scored, suggester.dictionary, distance_threshold=threshold)
     roles = [role_dict(suggester, scored, g, structured=structured, top_k=top_k, min_score=min_score)
              for g in groups]
