@@ -59,9 +59,7 @@ def eval_cmd(
         elif calibrate:
             result = _calibrate(settings)
         elif roles:
-            from ..evaluation.roles_eval import evaluate_roles
-
-            result = evaluate_roles(settings)
+            result = _roles(settings, report)
         elif benchmark == "positions":
             result = _positions(settings, split, report)
         elif report is not None:
@@ -89,6 +87,22 @@ def _positions(settings, split: str, report: Path | None) -> dict:
         return write_positions_report(suggester, split, report)
     result = positions_eval.evaluate(suggester, split)
     return {k: v for k, v in result.items() if k != "reliability"}
+
+
+def _roles(settings, report: Path | None) -> dict:
+    """ARI by split and structure (before and after), naming checks, the second pass's agreement; with
+    --report also the latency, written as report.md + results.json."""
+    from ..evaluation.roles_eval import evaluate_roles, second_pass_agreement
+
+    suggester = build_suggester(settings)
+    result = evaluate_roles(settings, suggester=suggester)
+    result["second_pass"] = second_pass_agreement()
+    if report is not None:
+        from ..evaluation.roles_report import latency, write_roles_report
+
+        result["latency"] = latency(suggester)
+        write_roles_report(result, report)
+    return {k: v for k, v in result.items() if k not in ("per_position", "per_position_before")}
 
 
 def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, method: str) -> dict:
