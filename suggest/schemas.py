@@ -70,6 +70,13 @@ class ContextOut(BaseModel):
                                                     "(docs/seniority.md)")
 
 
+class RankerInfo(BaseModel):
+    """The learned ranker (`cde-suggest learn`) that shaped a suggestion set."""
+
+    version: str
+    sha256: str
+
+
 class SuggestionSet(BaseModel):
     dictionary: DictionaryInfo
     model: ModelInfo
@@ -77,3 +84,5 @@ class SuggestionSet(BaseModel):
     suggestions: list[Suggestion]
     unmatched: list[int]
     context: ContextOut = Field(default_factory=ContextOut)
+    ranker: RankerInfo | None = Field(None, description="learned ranker version and sha256; absent when none "
+                                                        "was active")

@@ -26,7 +26,9 @@ from .errors import InputError
 from .index import FacetConfig, FacetIndex, build_or_load
 from .lexical import LexicalIndex
 from .explain import Explainer
-from .schemas import ActivityOut, ContextOut, ModelInfo, Suggestion, SuggestionSet
+from .learning import LearnParams, memory_delta, prior_vector
+from .ranker import Ranker, RankerWatcher
+from .schemas import ActivityOut, ContextOut, ModelInfo, RankerInfo, Suggestion, SuggestionSet
 from .jd_context import FIELDS as CONTEXT_FIELDS
 from .jd_context import PositionContext
 from .jd_rank import JDParams, Pick
@@ -98,6 +100,9 @@ class Suggester:
         self._row_penalty = np.array([settings.alias_penalty if r.kind == "alias" else 0.0 for r in index.rows],
                                      dtype=np.float32)
         self.explainer = Explainer(dictionary, index)
+        self.rankers = RankerWatcher(settings.data_dir / "rankers")
+        self._competency_ids = [e.id for e in dictionary.entries]
+        self._prior_cache: tuple[str, tuple[np.ndarray, ...]] | None = None
         # Domain entries' themes are their sectors; -1 marks a competency that has no sector
         self.sectors = sorted({e.theme for e in dictionary.entries if e.type == "Domain"})
         self._sector_of = np.array([self.sectors.index(e.theme) if e.type == "Domain" else -1
@@ -167,14 +172,14 @@ class Suggester:
         return Scored(activities, vectors[:n], scores[:n], context, scores[n] if about else None)
 
     def rank(self, scored: Scored, *, activities: Sequence[int] | None = None, top_k: int | None = None,
-             min_score: float | None = None) -> list[Suggestion]:
+             min_score: float | None = None, ranker: Ranker | None | str = "current") -> list[Suggestion]:
         """Stage 2: the explained suggestions for all activities, or for a subset (one role's), ordered by
         confidence. Which competencies enter the list is `jd_rank.select` (coverage, support, sector
         agreement); their levels form one profile for the post's seniority.
 
         Evidence keeps the global activity indexes and offsets, so it always points into the original text."""
         s = self.settings
-        picks = self.select(scored, activities=activities, top_k=top_k, min_score=min_score)
+        picks = self.select(scored, activities=activities, top_k=top_k, min_score=min_score, ranker=ranker)
         context_sectors = self._context_sectors(scored)
         band = band_for(scored.context.designation, scored.context.pay_level) if s.seniority_levels else None
         notes = {p.competency: self._sector_note(p, context_sectors) for p in picks
@@ -189,10 +194,26 @@ class Suggester:
         # one order, by confidence; ties keep the order in which coverage chose them
         return sorted(explained, key=lambda sg: -sg.confidence)
 
+    def current_ranker(self) -> Ranker | None:
+        """The learned ranker in force (`cde-suggest learn`), or None when none is active or it is switched off."""
+        return self.rankers.current() if self.settings.learned_ranking else None
+
+    def _learned(self, ranker: Ranker) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The ranker's priors in dictionary order and its memory encoded (once per ranker version)."""
+        if self._prior_cache is None or self._prior_cache[0] != ranker.sha256:
+            index = {cid: i for i, cid in enumerate(self._competency_ids)}
+            known = [e for e in ranker.examples if e["competency_id"] in index]  # a later dictionary may drop ids
+            vectors = self.encoder.encode([e["text"] for e in known]) if known else np.zeros((0, 1), np.float32)
+            self._prior_cache = (ranker.sha256, (
+                prior_vector(ranker.priors, self._competency_ids), vectors,
+                np.array([index[e["competency_id"]] for e in known], dtype=np.int64),
+                np.array([bool(e["accepted"]) for e in known], dtype=bool)))
+        return self._prior_cache[1]
+
     def select(self, scored: Scored, *, activities: Sequence[int] | None = None, top_k: int | None = None,
-               min_score: float | None = None) -> list[Pick]:
+               min_score: float | None = None, ranker: Ranker | None | str = "current") -> list[Pick]:
         """Which competencies enter the list, before they are explained (`rank` explains them; the
-        confidence fit reads their features)."""
+        confidence fit reads their features). A learned ranker's priors shift each competency's scores."""
         s = self.settings
         top_k, min_score = check_ranking(s, top_k, min_score)
         rows = list(range(len(scored.activities))) if activities is None else [int(a) for a in activities]
@@ -200,8 +221,14 @@ class Suggester:
                           support_bonus=s.support_bonus, domain_own_line=s.domain_own_line,
                           sector_min_activities=s.sector_min_activities, coverage=s.coverage,
                           coverage_penalty=s.coverage_penalty, sector_agreement=s.sector_agreement, max_evidence=s.evidence_per_suggestion)
-        picks = jd_rank.select(scored.scores[np.asarray(rows, dtype=np.int64)], self._sector_of, len(self.sectors),
-                               params, self._context_sectors(scored))
+        matrix = scored.scores[np.asarray(rows, dtype=np.int64)]
+        ranker = self.current_ranker() if ranker == "current" else ranker
+        if isinstance(ranker, Ranker):
+            priors, memory, competency, accepted = self._learned(ranker)
+            learned = LearnParams(**ranker.meta.get("params", {}))
+            matrix = matrix + priors + memory_delta(scored.vectors[np.asarray(rows, dtype=np.int64)], memory,
+                                                    competency, accepted, len(self._competency_ids), learned)
+        picks = jd_rank.select(matrix, self._sector_of, len(self.sectors), params, self._context_sectors(scored))
         return [replace(p, evidence=tuple((rows[a], sc) for a, sc in p.evidence)) for p in picks]
 
     def _context_sectors(self, scored: Scored) -> set[int]:
@@ -228,13 +255,15 @@ class Suggester:
         """Both stages: the whole suggestion set for one text."""
         check_ranking(self.settings, top_k, min_score)  # before the model runs
         scored = self.score(text, position=position, department=department, lexical_weight=lexical_weight)
+        ranker = self.current_ranker()  # read once, so the stamp names what shaped this set
         return SuggestionSet(
             dictionary=self.dictionary.info,
             model=ModelInfo(id=self.encoder.model_id, revision=self.encoder.revision),
             activities=[ActivityOut(index=a.index, text=a.text, start=a.start, end=a.end, section=a.section)
                         for a in scored.activities],
-            suggestions=self.rank(scored, top_k=top_k, min_score=min_score),
+            suggestions=self.rank(scored, top_k=top_k, min_score=min_score, ranker=ranker),
             unmatched=ranking.unmatched(scored.scores, self.settings.unmatched_score),
             context=ContextOut(**{k: getattr(scored.context, k) for k in CONTEXT_FIELDS},
                                seniority=band_for(scored.context.designation, scored.context.pay_level)),
+            ranker=RankerInfo(version=ranker.version, sha256=ranker.sha256) if ranker else None,
         )

@@ -44,6 +44,9 @@ def eval_cmd(
     report: Annotated[Optional[Path], typer.Option(help="Write report.md, results.json and plots here")] = None,
     decisions: Annotated[bool, typer.Option("--decisions", help="Online quality from recorded reviewer decisions")] = False,
     roles: Annotated[bool, typer.Option("--roles", help="Role-grouping quality (adjusted Rand index)")] = False,
+    learning: Annotated[bool, typer.Option("--learning", help="Replay gold labels as decisions; learning curve "
+                                                            "(report under --report, default eval/reports/learning)")
+                        ] = False,
     calibrate: Annotated[bool, typer.Option("--calibrate", help="Fit the confidence curve on the position dev split; save it")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     dictionary: DictOpt = None,
@@ -58,6 +61,11 @@ def eval_cmd(
             result = decision_quality(Store.open(settings.resolved_database_url))
         elif calibrate:
             result = _calibrate(settings)
+        elif learning:
+            from ..evaluation.learning_report import write_learning_report
+
+            result = write_learning_report(settings, report or Path("eval/reports/learning"),
+                                           suggester=build_suggester(settings))
         elif roles:
             result = _roles(settings, report)
         elif benchmark == "positions":
