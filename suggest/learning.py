@@ -39,8 +39,9 @@ class LearnParams:
     min_decisions: int = 3  # fewer than this on a competency: no prior for it
     max_per_reviewer: int = 300  # a reviewer's newest decisions counted, in all
     max_per_reviewer_competency: int = 10  # and on any one competency
-    memory_threshold: float = 0.55  # cosine above which an example speaks for a new activity
+    memory_threshold: float = 0.65  # cosine above which an example speaks for a new activity
     memory_strength: float = 0.25  # score shift of an identical activity, before the cap
+    reject_weight: float = 1.0  # how much a rejection counts against an acceptance
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -110,4 +111,4 @@ def memory_delta(activity_vectors: np.ndarray, example_vectors: np.ndarray, exam
         pos = example_accepted
         np.maximum.at(lift[a], example_competency[pos], weight[a, pos])
         np.maximum.at(drop[a], example_competency[~pos], weight[a, ~pos])
-    return np.clip(lift - drop, -p.max_delta, p.max_delta)
+    return np.clip(lift - p.reject_weight * drop, -p.max_delta, p.max_delta)
