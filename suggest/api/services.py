@@ -27,6 +27,7 @@ class Services:
     _waiting: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    _stop_learning: threading.Event = field(default_factory=threading.Event)
 
     @contextmanager
     def model_slot(self) -> Iterator[None]:
@@ -71,6 +72,11 @@ class Services:
             except Exception as exc:  # reported by /readyz; the process stays up
                 log.exception("database not ready")
                 self.errors["database"] = str(exc)
+        if self.store is not None and self.settings.learn_interval_s > 0:
+            from ..ranker import start_schedule
+
+            start_schedule(self.settings.learn_interval_s, self.store, self.settings.data_dir / "rankers",
+                           self._stop_learning)
         if self.suggester is None:
             try:
                 from ..suggester import Suggester

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from . import dictionary_cmds, eval_cmds, roles_cmds, service_cmds, settings_cmds, suggest_cmds
+from . import dictionary_cmds, eval_cmds, learn_cmds, roles_cmds, service_cmds, settings_cmds, suggest_cmds
 
 app = typer.Typer(help="Suggest Karmayogi competencies for job descriptions (C-DE).", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -18,5 +18,6 @@ app.add_typer(dictionary_cmds.dictionary_app, name="dictionary")
 app.add_typer(dictionary_cmds.index_app, name="index")
 app.add_typer(service_cmds.keys_app, name="keys")
 app.add_typer(service_cmds.audit_app, name="audit")
+app.add_typer(learn_cmds.learn_app, name="learn")
 
 __all__ = ["app"]

@@ -44,6 +44,9 @@ def eval_cmd(
     report: Annotated[Optional[Path], typer.Option(help="Write report.md, results.json and plots here")] = None,
     decisions: Annotated[bool, typer.Option("--decisions", help="Online quality from recorded reviewer decisions")] = False,
     roles: Annotated[bool, typer.Option("--roles", help="Role-grouping quality (adjusted Rand index)")] = False,
+    learning: Annotated[bool, typer.Option("--learning", help="Replay gold labels as decisions; learning curve "
+                                                            "(report under --report, default eval/reports/learning)")
+                        ] = False,
     calibrate: Annotated[bool, typer.Option("--calibrate", help="Fit the confidence curve on the position dev split; save it "
                                                                 "(with --benchmark hindi: fit the multilingual score map on "
                                                                 "the Hindi dev lines)")] = False,
@@ -62,10 +65,13 @@ def eval_cmd(
             result = _hindi(settings, split, report, fit=calibrate)
         elif calibrate:
             result = _calibrate(settings)
-        elif roles:
-            from ..evaluation.roles_eval import evaluate_roles
+        elif learning:
+            from ..evaluation.learning_report import write_learning_report
 
-            result = evaluate_roles(settings)
+            result = write_learning_report(settings, report or Path("eval/reports/learning"),
+                                           suggester=build_suggester(settings))
+        elif roles:
+            result = _roles(settings, report)
         elif benchmark == "positions":
             result = _positions(settings, split, report)
         elif report is not None:
@@ -108,6 +114,22 @@ def _hindi(settings, split: str, report: Path | None, *, fit: bool) -> dict:
         report.mkdir(parents=True, exist_ok=True)
         (report / f"results-{split}.json").write_text(json.dumps(result, indent=2, default=str) + "\n")
     return result
+
+
+def _roles(settings, report: Path | None) -> dict:
+    """ARI by split and structure (before and after), naming checks, the second pass's agreement; with
+    --report also the latency, written as report.md + results.json."""
+    from ..evaluation.roles_eval import evaluate_roles, second_pass_agreement
+
+    suggester = build_suggester(settings)
+    result = evaluate_roles(settings, suggester=suggester)
+    result["second_pass"] = second_pass_agreement()
+    if report is not None:
+        from ..evaluation.roles_report import latency, write_roles_report
+
+        result["latency"] = latency(suggester)
+        write_roles_report(result, report)
+    return {k: v for k, v in result.items() if k not in ("per_position", "per_position_before")}
 
 
 def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, method: str) -> dict:

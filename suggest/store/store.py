@@ -17,7 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InputError, NotFound, NotReady
-from . import audit, keys, proposals, verify
+from ..learning import Decision
+from . import audit, keys, learning_data, proposals, verify
 from .audit_key import load_audit_key
 from ._checks import check_name, check_page, check_text, copy_payload, optional_name
 from .decisions import prepare_decisions
@@ -271,6 +272,19 @@ class Store(Sessions):
     def list_keys(self) -> list[dict[str, Any]]:
         with self._read() as s:
             return keys.list_keys(s)
+
+    # -- learning --------------------------------------------------------------------------------
+
+    def learning_decisions(self) -> tuple[list[Decision], dict[str, int]]:
+        with self._read() as s:
+            return learning_data.learning_decisions(s)
+
+    def flag_spam(self, kind: str, decision_id: int, *, actor: str, reason: str | None = None) -> dict[str, Any]:
+        """An admin marks a decision as spam: it stays in the trail but the learning loop ignores it."""
+        actor = check_name(actor, "actor", max_chars=self.limits.max_name_chars)
+        check_text(reason, "reason", max_chars=self.limits.max_comment_chars)
+        with self._write() as s:
+            return learning_data.flag_spam(s, kind, decision_id, actor=actor, reason=reason)
 
     # -- audit -----------------------------------------------------------------------------------
 

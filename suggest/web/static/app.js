@@ -841,12 +841,23 @@
       };
     };
     var hidden = function (t) { return h("span", { class: "visually-hidden" }, " " + t); };
-    return h("li", { class: "role-comp", dataset: { competencyId: c.competency_id, review: r.action || "none" } },
+    // the same evidence and confidence a suggestion card shows: a reviewer decides from the lines, not the name
+    var evidence = (c.evidence || []).map(function (e) {
+      return h("li", null, h("q", null, e.text), " ",
+        h("span", { class: "muted" }, "(activity " + (e.activity + 1) + ", score " + fmtScore(e.score) + ")"));
+    });
+    return h("li", { class: "role-comp" + (c.low_confidence ? " low-confidence" : ""),
+      dataset: { competencyId: c.competency_id, review: r.action || "none" } },
       h("p", { class: "role-comp-head" }, h("strong", { class: "comp-name" }, c.name), " ",
         h("code", { class: "cid" }, c.competency_id),
         h("span", { class: "muted comp-levels" }, (c.competencyAreaName ? " · " + c.competencyAreaName : "") +
           " · suggested level " + c.suggested_level + " · required level "),
         h("strong", { class: "required-level" }, String(c.required_level))),
+      h("p", { class: "role-comp-confidence" }, "Confidence ",
+        h("strong", { class: "confidence" }, typeof c.confidence === "number" ? fmtPct(c.confidence) : "–"),
+        c.low_confidence ? h("span", { class: "badge badge-low" }, "low confidence") : null),
+      h("div", { class: "evidence" }, h("span", { class: "label" }, "Evidence in this role:"),
+        evidence.length ? h("ol", null, evidence) : h("p", { class: "muted" }, "None")),
       h("p", { class: "review-state" }, reviewText(c)),
       h("fieldset", { class: "review compact" },
         h("legend", { class: "visually-hidden" }, "Review " + c.name),

