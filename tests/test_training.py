@@ -173,3 +173,35 @@ def test_no_gold_or_test_text_among_the_training_pairs(shared_data):
     with (shared_data / "skillskape" / "train.csv").open(encoding="utf-8", newline="") as fh:
         train = {r["sentence"].strip() for r in csv.DictReader(fh)}
     assert all(p.anchor in train for p in pairs if p.source == "skillskape")
+
+
+@pytest.mark.slow
+def test_merged_weights_equal_the_unmerged_peft_model():
+    """Our peft-free merge gives the vectors peft's own LoRA forward gives."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from safetensors.torch import load_file
+    from sentence_transformers import SentenceTransformer
+
+    from suggest.encode import resolve_model_dir
+    from suggest.training.lora import TARGETS
+
+    spec = _committed()
+    folder = verify_adapter(spec)
+    config = json.loads((folder / "adapter.json").read_text())
+    model = SentenceTransformer(str(resolve_model_dir(get_spec(MODEL))), device="cpu")
+    lora = LoraConfig(r=config["r"], lora_alpha=config["alpha"], target_modules=TARGETS, lora_dropout=0.0)
+    model[0].auto_model = get_peft_model(model[0].auto_model, lora)
+    tensors = load_file(str(folder / "adapter.safetensors"))
+    state = {}
+    for name in model[0].auto_model.state_dict():
+        if ".lora_" in name:
+            layer, _, rest = name.removeprefix("base_model.model.").partition(".lora_")
+            state[name] = tensors[f"{layer}.lora_{rest.split('.')[0]}"]
+    missing = model[0].auto_model.load_state_dict(state, strict=False)
+    assert not missing.unexpected_keys
+    texts = ["Prepare the budget estimates", "python programming"]
+    with torch.no_grad():
+        want = model.encode(texts, normalize_embeddings=True)
+    got = load_encoder(MODEL, runtime="torch", adapter=spec.id).encode(texts)
+    assert float(np.min(np.sum(want * got, axis=1))) > 0.9999

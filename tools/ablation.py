@@ -1,6 +1,7 @@
 """The adapter ablation table, every figure measured by running `cde-suggest eval ... --json`.
 
 Usage: python tools/ablation.py [--out eval/reports/adapter] [--only adapter,base] [--bench tech-test,...]
+       [--adapter ID]
 Rows: the base model and the adapter, each dense-only and with BM25 fusion (the taxonomy weight of
 suggest/evaluation/suites.py for that encoder). Results are appended to results.json as they come, so a rerun
 skips what is already measured; report.md is rewritten from results.json each time.
@@ -18,11 +19,11 @@ from pathlib import Path
 
 BENCHES = ["tech-validation", "tech-test", "house-validation", "house-test", "techwolf-test", "onet-test",
            "gold-test"]
-ROWS = {  # label -> (CDE_ADAPTER, --method)
+ROWS = {  # label -> (CDE_ADAPTER, --method); ADAPTER = the --adapter option
     "base, dense": ("none", "dense"),
     "base + fusion (hybrid, before this change)": ("none", "hybrid"),
-    "adapter, dense": ("default", "dense"),
-    "adapter + fusion (hybrid, re-tuned weight)": ("default", "hybrid"),
+    "adapter, dense": ("ADAPTER", "dense"),
+    "adapter + fusion (hybrid, re-tuned weight)": ("ADAPTER", "hybrid"),
 }
 
 
@@ -64,6 +65,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("eval/reports/adapter"))
     parser.add_argument("--only", default="", help="comma-separated substrings of row labels")
     parser.add_argument("--bench", default=",".join(BENCHES))
+    parser.add_argument("--adapter", default="default", help="adapter id for the adapter rows")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "results.json"
@@ -74,7 +76,7 @@ def main() -> None:
             key = f"{label}|{bench}"
             if key in results or (wanted and not any(w in label for w in wanted)):
                 continue
-            res = run_one(adapter, method, bench)
+            res = run_one(args.adapter if adapter == "ADAPTER" else adapter, method, bench)
             results[key] = {k: v for k, v in res.items() if not k.endswith("_ci") and k != "dictionary"}
             path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
             print(key, cell(res), f"{res['wall_s']} s", flush=True)
