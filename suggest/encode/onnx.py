@@ -1,7 +1,8 @@
 """The same model, run with onnxruntime instead of torch: a faster start and faster encoding on CPU.
 
 The ONNX graph is exported once from the verified package weights (fp32, so vectors match the torch
-runtime to ~1e-6) into the cache directory, checked against the torch runtime on probe sentences, and
+runtime to ~1e-6), with a LoRA adapter merged in when one is selected, into a cache folder named by both
+checksums, checked against the torch runtime on probe sentences, and
 its sha256 recorded; later starts load it with onnxruntime and tokenizers only, without importing
 sentence-transformers.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from .adapter import AdapterSpec, combined_revision, merge_into
 from .registry import ModelSpec, resolve_model_dir, sha256
 
 PROBES = ["Prepare the Budget Estimates for the Division.", "Reply to RTI applications within thirty days.",
@@ -24,12 +26,15 @@ PROBES = ["Prepare the Budget Estimates for the Division.", "Reply to RTI applic
 EXPORT_VERSION = "onnx-fp32-v1"
 
 
-def export_dir(spec: ModelSpec, cache_dir: Path) -> Path:
-    tag = hashlib.sha256((EXPORT_VERSION + json.dumps(spec.sha256, sort_keys=True)).encode()).hexdigest()[:12]
-    return cache_dir / "models" / f"{spec.id}-{tag}"
+def export_dir(spec: ModelSpec, cache_dir: Path, adapter: AdapterSpec | None = None) -> Path:
+    blob = EXPORT_VERSION + json.dumps(spec.sha256, sort_keys=True)
+    if adapter is None:  # unchanged for the base model, so existing exports stay valid
+        return cache_dir / "models" / f"{spec.id}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"
+    blob += json.dumps(adapter.sha256, sort_keys=True)
+    return cache_dir / "models" / f"{spec.id}+{adapter.id}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"
 
 
-def export_onnx(spec: ModelSpec, src: Path, dst: Path) -> None:
+def export_onnx(spec: ModelSpec, src: Path, dst: Path, adapter: AdapterSpec | None = None) -> None:
     """Export with torch (already a dependency) and verify against sentence-transformers."""
     import torch
     from sentence_transformers import SentenceTransformer
@@ -37,6 +42,8 @@ def export_onnx(spec: ModelSpec, src: Path, dst: Path) -> None:
 
     dst.mkdir(parents=True, exist_ok=True)
     base = AutoModel.from_pretrained(str(src), local_files_only=True).eval()
+    if adapter is not None:
+        merge_into(base, adapter.folder())
 
     class Hidden(torch.nn.Module):  # transformers 5 changed BertModel.forward's positional order
         def __init__(self, bert):
@@ -53,15 +60,18 @@ def export_onnx(spec: ModelSpec, src: Path, dst: Path) -> None:
         warnings.simplefilter("ignore")
         _export(torch, Hidden(base), ids, tmp)
     os.replace(tmp, dst / "model.onnx")
-    reference = SentenceTransformer(str(src), device="cpu", local_files_only=True).encode(
-        PROBES, normalize_embeddings=True)
+    reference_model = SentenceTransformer(str(src), device="cpu", local_files_only=True)
+    if adapter is not None:  # the reference is the torch runtime with the same merge
+        merge_into(reference_model[0].auto_model, adapter.folder())
+    reference = reference_model.encode(PROBES, normalize_embeddings=True)
     got = OnnxEncoder(spec, dst, src, threads=1).encode(PROBES)
     cos = float(np.min(np.sum(reference * got, axis=1)))
     if cos < 0.9999:
         raise ModelError(f"the ONNX export of {spec.id} disagrees with the torch model (cosine {cos:.5f}); "
                          "set CDE_RUNTIME=torch", code="model_export_mismatch")
-    meta = {"model": spec.id, "sha256": sha256(dst / "model.onnx"), "probe_min_cosine": cos,
-            "export": EXPORT_VERSION}
+    meta = {"model": spec.id, "adapter": adapter.id if adapter else None,
+            "adapter_sha256": adapter.sha256 if adapter else None, "sha256": sha256(dst / "model.onnx"),
+            "probe_min_cosine": cos, "export": EXPORT_VERSION}
     (dst / "meta.json").write_text(json.dumps(meta, indent=2))
 
 
@@ -76,7 +86,7 @@ def _export(torch, module, ids, path: Path) -> None:
 
 class OnnxEncoder:
     def __init__(self, spec: ModelSpec, folder: Path, model_dir: Path, *, threads: int = 2,
-                 batch_size: int = 64) -> None:
+                 batch_size: int = 64, adapter: AdapterSpec | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -90,7 +100,8 @@ class OnnxEncoder:
         self._tok.enable_truncation(max_length=spec.max_seq_length)
         self._tok.no_padding()
         self.model_id = spec.id
-        self.revision = spec.revision
+        self.revision = combined_revision(spec, adapter)
+        self.adapter = adapter.id if adapter else None
         self.dimension = spec.dimension
         self.batch_size = batch_size
 
@@ -117,13 +128,14 @@ class OnnxEncoder:
         return out
 
 
-def load_onnx_encoder(spec: ModelSpec, cache_dir: Path, *, threads: int = 2, batch_size: int = 64) -> OnnxEncoder:
+def load_onnx_encoder(spec: ModelSpec, cache_dir: Path, *, threads: int = 2, batch_size: int = 64,
+                      adapter: AdapterSpec | None = None) -> OnnxEncoder:
     model_dir = resolve_model_dir(spec)
-    folder = export_dir(spec, cache_dir)
+    folder = export_dir(spec, cache_dir, adapter)
     meta_path = folder / "meta.json"
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text())
         if (folder / "model.onnx").is_file() and sha256(folder / "model.onnx") == meta.get("sha256"):
-            return OnnxEncoder(spec, folder, model_dir, threads=threads, batch_size=batch_size)
-    export_onnx(spec, model_dir, folder)  # first start, or a damaged export: redo it
-    return OnnxEncoder(spec, folder, model_dir, threads=threads, batch_size=batch_size)
+            return OnnxEncoder(spec, folder, model_dir, threads=threads, batch_size=batch_size, adapter=adapter)
+    export_onnx(spec, model_dir, folder, adapter)  # first start, or a damaged export: redo it
+    return OnnxEncoder(spec, folder, model_dir, threads=threads, batch_size=batch_size, adapter=adapter)

@@ -17,12 +17,26 @@ GOLD_SPLITS = {"validation": "dev", "dev": "dev", "test": "test", "all": None}
 # fusion sees real dense scores, not fills; BM25 weight 0.35.
 TAXONOMY_SETTINGS = {"facet_theme": False, "facet_description": False, "dense_aliases": False,
                      "retrieve_rows": 1000, "lexical_weight": 0.35}
+# A fine-tuned encoder ranks better on its own, so it wants less BM25: the weight per adapter, re-tuned on
+# TECH + HOUSE validation only by the same rule (tools/tune_fusion.py, grid in the README).
+ADAPTER_LEXICAL_WEIGHT: dict[str, float] = {"esco-kcm-lora": 0.15}
+
+
+def active_adapter(settings: Settings) -> str | None:
+    from ..encode import get_spec, select_adapter
+
+    chosen = select_adapter(settings.adapter, get_spec(settings.model_id))
+    return chosen.id if chosen else None
 
 
 def benchmark_settings(settings: Settings, name: str) -> Settings:
     if name == "gold":
         return settings
-    return settings.model_copy(update=TAXONOMY_SETTINGS)
+    update = dict(TAXONOMY_SETTINGS)
+    adapter = active_adapter(settings)
+    if adapter in ADAPTER_LEXICAL_WEIGHT:
+        update["lexical_weight"] = ADAPTER_LEXICAL_WEIGHT[adapter]
+    return settings.model_copy(update=update)
 
 
 def load(settings: Settings, name: str, split: str, suggester: Suggester | None = None) -> Benchmark:
@@ -49,5 +63,6 @@ def evaluate_benchmark(settings: Settings, name: str, split: str, method: str,
     else:
         result = runner.score(runner.rank_queries(suggester, bench.queries, method))
     result.update(benchmark=name, split=split, method=method, dictionary=bench.dictionary.info.model_dump(),
-                  model=suggester.encoder.model_id)
+                  model=suggester.encoder.model_id, adapter=getattr(suggester.encoder, "adapter", None),
+                  lexical_weight=suggester.settings.lexical_weight if method == "hybrid" else None)
     return result
