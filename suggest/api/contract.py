@@ -211,10 +211,10 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             new_params = {(p["in"], p["name"]): p for p in nop.get("parameters", [])}
             for key, p in old_params.items():
                 if key not in new_params:
-                    out.append(f"{where}: parameter {key[1]} removed")
+                    out.append(f"{where}: parameter removed: {key[1]}")
                 else:
                     _compare(p.get("schema"), new_params[key].get("schema"), f"{where} {key[1]}", True, out)
-            out.extend(f"{where}: parameter {key[1]} newly required" for key, p in new_params.items()
+            out.extend(f"{where}: parameter newly required: {key[1]}" for key, p in new_params.items()
                        if p.get("required") and not old_params.get(key, {}).get("required"))
             old_body = (op.get("requestBody") or {}).get("content", {})
             new_body = (nop.get("requestBody") or {}).get("content", {})
