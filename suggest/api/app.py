@@ -84,7 +84,8 @@ def create_app(settings: Settings | None = None, *, suggester=None, store=None, 
     def readyz(request: Request):
         status = request.app.state.services.readiness()
         ready = all(v == "ready" for v in status.values())
-        body = {"ready": ready, "components": status}
+        # a JSONResponse skips the model, so every field it declares is spelled out here
+        body = {"ready": ready, "components": status, "code": None, "message": None}
         if not ready:
             body.update(code="not_ready", message="not ready: " + ", ".join(
                 f"{k} {v}" for k, v in status.items() if v != "ready"))

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from .models import Body, CurrentLevel, Index, JsonInt, _no_control
+from .models import NO_CONTROL, Body, CurrentLevel, Index, _no_control, json_int
 
 # Enough for any real JD (a few hundred activities) and small enough that a body cannot make an edit
 # walk huge lists.
@@ -20,10 +20,11 @@ class PositionIn(Body):
         "text": "Role 1: Budget work\n- Prepare the Budget Estimates for the Division.\n"
                 "Role 2: RTI work\n- Reply to RTI applications within thirty days.\n"}]})
 
-    title: str = Field(min_length=1, max_length=200)
-    department: str = Field(min_length=1, max_length=200)
-    ministry: str | None = Field(None, max_length=200)
-    text: str = Field(min_length=1, description="job description with or without role headings; bounded by max_text_chars")
+    title: str = Field(min_length=1, max_length=200, json_schema_extra=NO_CONTROL)
+    department: str = Field(min_length=1, max_length=200, json_schema_extra=NO_CONTROL)
+    ministry: str | None = Field(None, max_length=200, json_schema_extra=NO_CONTROL)
+    text: str = Field(min_length=1, json_schema_extra=NO_CONTROL,
+                      description="job description with or without role headings; bounded by max_text_chars")
 
     @field_validator("title", "department", "ministry", "text")
     @classmethod
@@ -40,7 +41,7 @@ class PositionIn(Body):
 
 class _Edit(Body):
     model_config = ConfigDict(extra="forbid")
-    revision: Annotated[JsonInt, Field(ge=1, le=2**31 - 1)] | None = Field(
+    revision: json_int(1, 2**31 - 1) | None = Field(
         None, description="the revision the edit was made on; 409 if it is stale")
 
     @field_validator("name", check_fields=False)
@@ -55,7 +56,7 @@ class RenameEdit(_Edit):
     model_config = ConfigDict(json_schema_extra={"examples": [{"op": "rename", "role": 0, "name": "Budget and accounts"}]})
     op: Literal["rename"]
     role: Index = Field(description="the role's position in the roles list")
-    name: str = Field(max_length=200, description="the new name")
+    name: str = Field(max_length=200, description="the new name", json_schema_extra=NO_CONTROL)
 
 
 class MergeEdit(_Edit):
@@ -64,7 +65,8 @@ class MergeEdit(_Edit):
     model_config = ConfigDict(json_schema_extra={"examples": [{"op": "merge", "roles": [0, 1], "name": "Finance"}]})
     op: Literal["merge"]
     roles: list[Index] = Field(min_length=2, max_length=MAX_LIST, description="two or more role positions")
-    name: str | None = Field(None, max_length=200, description="name of the merged role; none keeps the first's")
+    name: str | None = Field(None, max_length=200, description="name of the merged role; none keeps the first's",
+                             json_schema_extra=NO_CONTROL)
 
 
 class SplitEdit(_Edit):
@@ -76,7 +78,7 @@ class SplitEdit(_Edit):
     role: Index = Field(description="the role to split")
     activities: list[Index] = Field(min_length=1, max_length=MAX_LIST,
                                     description="activity indexes (as in evidence) to move to the new role")
-    name: str | None = Field(None, max_length=200, description="the new role's name")
+    name: str | None = Field(None, max_length=200, description="the new role's name", json_schema_extra=NO_CONTROL)
 
 
 class MoveEdit(_Edit):
@@ -98,12 +100,7 @@ class GapIn(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"levels": {"FUN-001": 1, "FUN-002": 3}}]})
 
-    levels: dict[str, CurrentLevel] = Field(default_factory=dict, max_length=MAX_LIST,
-                                   description="an official's current level (0 = not held .. 5) per competency")
-
-    @field_validator("levels")
-    @classmethod
-    def _ids(cls, v: dict[str, int]) -> dict[str, int]:  # 0..5 is enforced by CurrentLevel
-        if any(not k or len(k) > 100 for k in v):
-            raise ValueError("competency ids must be 1..100 characters")
-        return v
+    # id lengths in the key type, so the schema says them too (propertyNames)
+    levels: dict[Annotated[str, Field(min_length=1, max_length=100)], CurrentLevel] = Field(
+        default_factory=dict, max_length=MAX_LIST,
+        description="an official's current level (0 = not held .. 5) per competency id")
