@@ -65,8 +65,8 @@ def server(tmp_path_factory):
     enc = FakeEncoder()
     store = Store.open(f"sqlite:///{base / 'cde.db'}", audit_key=b"client-e2e-audit-key-0123456789")
     keys = {role: store.create_key(f"{role}-1", role)[0] for role in ("viewer", "reviewer", "admin")}
-    app = create_app(settings, suggester=Suggester(settings, d, enc, build_or_load(d, enc, settings.resolved_cache_dir)),
-                     store=store)
+    suggester = Suggester(settings, d, enc, build_or_load(d, enc, settings.resolved_cache_dir))
+    app = create_app(settings, suggester=suggester, store=store)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

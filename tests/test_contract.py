@@ -181,7 +181,8 @@ def test_no_handler_returns_a_field_the_contract_drops(env, monkeypatch):
     pc = p["roles"][0]["competencies"][0]["competency_id"]
     calls += [("get", "/v1/positions", None), ("get", f"/v1/positions/{p['id']}", None),
               ("get", f"/v1/positions/{p['id']}/revisions", None),
-              ("post", f"/v1/positions/{p['id']}/decisions", {"decisions": [{"competency_id": pc, "action": "accept"}]}),
+              ("post", f"/v1/positions/{p['id']}/decisions",
+               {"decisions": [{"competency_id": pc, "action": "accept"}]}),
               ("get", f"/v1/positions/{p['id']}/decisions", None),
               ("post", f"/v1/positions/{p['id']}/edits", {"op": "rename", "role": 0, "name": "Budget"}),
               ("post", f"/v1/positions/{p['id']}/rerun", None),

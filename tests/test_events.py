@@ -29,8 +29,8 @@ def feed_env(tmp_path, db_url):
     d = load_dictionary(settings.dictionary)
     enc = FakeEncoder()
     store = Store.open(db_url)
-    app = create_app(settings, suggester=Suggester(settings, d, enc, build_or_load(d, enc, settings.resolved_cache_dir)),
-                     store=store)
+    suggester = Suggester(settings, d, enc, build_or_load(d, enc, settings.resolved_cache_dir))
+    app = create_app(settings, suggester=suggester, store=store)
     keys = {name: store.create_key(name, role)[0] for name, role in
             (("viewer", "viewer"), ("rev-a", "reviewer"), ("rev-b", "reviewer"), ("admin", "admin"))}
     with TestClient(app) as client:

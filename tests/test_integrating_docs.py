@@ -101,8 +101,8 @@ def client(tmp_path):
     store = Store.open(f"sqlite:///{tmp_path / 'cde.db'}")
     keys = {name: store.create_key(name, role)[0] for name, role in
             (("KEY", "viewer"), ("REVIEWER_KEY", "reviewer"), ("ADMIN_KEY", "admin"))}
-    app = create_app(settings, suggester=Suggester(settings, d, enc, build_or_load(d, enc, settings.resolved_cache_dir)),
-                     store=store)
+    suggester = Suggester(settings, d, enc, build_or_load(d, enc, settings.resolved_cache_dir))
+    app = create_app(settings, suggester=suggester, store=store)
     with TestClient(app) as c:
         yield c, keys
     store.close()

@@ -53,7 +53,8 @@ class _Edit(Body):
 class RenameEdit(_Edit):
     """Rename a role: no competency changes."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"op": "rename", "role": 0, "name": "Budget and accounts"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"op": "rename", "role": 0,
+                                                               "name": "Budget and accounts"}]})
     op: Literal["rename"]
     role: Index = Field(description="the role's position in the roles list")
     name: str = Field(max_length=200, description="the new name", json_schema_extra=NO_CONTROL)
