@@ -62,6 +62,7 @@ CODES: dict[str, Code] = {
     "threshold_out_of_range": Code(_INPUT, "The grouping threshold must be a positive number."),
     # paging and fields
     "page_out_of_range": Code(_INPUT, "That page is outside the allowed range. Ask for a smaller page."),
+    "invalid_cursor": Code(_INPUT, "That place in the list of changes is not valid. Start again from the beginning."),
     "invalid_field": Code(_INPUT, "A field is empty, too long or holds characters that are not allowed."),
     "invalid_payload": Code(_INPUT, "The data sent is not in the expected shape."),
     "invalid_name": Code(_INPUT, "Give a name that is not empty and not too long."),

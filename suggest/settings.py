@@ -136,6 +136,13 @@ class Settings(BaseSettings):
     audit_key: SecretStr | None = Field(None, description="HMAC secret of the audit chain; unset = the file "
                                                           "DATA_DIR/audit.key, created with mode 600")
     dev_key: str | None = Field(None, description="Development admin key, accepted only from loopback clients")
+    # empty: a browser page on another origin cannot call the API at all (the same-origin web page can)
+    cors_origins: str = Field("", description="Origins a browser frontend may call the API from, comma-separated "
+                                              "(e.g. https://igot.example.gov.in); empty = none")
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def resolved_cache_dir(self) -> Path:

@@ -61,7 +61,7 @@ def test_docx_paragraphs_and_cells(client):
 
 @pytest.mark.parametrize("name,data,code,status", [
     ("jd.exe", b"MZ", "unsupported_file", 422),
-    ("jd", b"hello", "unsupported_file", 422),
+    ("jd", b"\xff\xfe\x00h", "not_utf8", 422),  # no extension: read by content, here not text
     ("jd.txt", b"x" * (64 * 1024 + 1), "file_too_large", 413),
     ("jd.pdf", b"%PDF-1.4 garbage", "unreadable_file", 422),
     ("jd.docx", b"not a zip", "unreadable_file", 422),
@@ -71,6 +71,17 @@ def test_refusals(client, name, data, code, status):
     res = _post(client, name, data)
     assert res.status_code == status and res.json()["code"] == code, res.text
     assert set(res.json()) == {"code", "message", "detail"}
+
+
+@pytest.mark.parametrize("data, kind", [(b"Reply to RTI applications.", "txt"), (b"%PDF-1.4 garbage", "pdf"),
+                                        (b"PK\x03\x04 not a zip", "docx")])
+def test_a_name_without_extension_is_read_by_its_content(client, data, kind):
+    """The schema allows any file name (issue 13 item 7): "JD" is read by its first bytes."""
+    res = _post(client, "JD", data)
+    if kind == "txt":
+        assert res.status_code == 200 and res.json()["kind"] == "txt", res.text
+    else:  # the sniffed kind's own reader refuses the garbage, naming the kind
+        assert res.status_code == 422 and res.json()["detail"]["kind"] == kind, res.text
 
 
 def test_docx_that_is_a_zip_but_not_word(client):

@@ -167,13 +167,18 @@ def test_openapi_states_the_bounds(env):
     for path, ops in spec["paths"].items():
         for method, op in ops.items():
             if path.startswith("/v1/") and path != "/v1/errors":
-                assert {"400", "401", "404", "422"} <= set(op["responses"]), (method, path)
+                # per route (issue 17): what it can answer, each with the Error schema
+                expected = {"401", "422"} | ({"404"} if "_id}" in path else set()) \
+                    | ({"400", "413"} if "requestBody" in op else set())
+                assert expected <= set(op["responses"]), (method, path)
+                assert op["responses"]["422"]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/Error"}
 
 
 # ---------------------------------------------------------------- 8. strict levels
 
 
-@pytest.mark.parametrize("level", [True, "3", 3.0, 0, 6, 2 ** 70])
+@pytest.mark.parametrize("level", [True, "3", 3.5, 0, 6, 2 ** 70])
 def test_decision_levels_are_strict(env, level):
     client, keys, _ = env
     s = create(client, keys)
@@ -182,6 +187,18 @@ def test_decision_levels_are_strict(env, level):
                     json={"decisions": [{"competency_id": cid, "action": "accept", "level": level}]},
                     headers=h(keys["reviewer"]))
     assert r.status_code == 422, (level, r.text)
+
+
+def test_an_integral_json_number_is_a_level(env):
+    """JSON Schema's integer includes 3.0, so a client keeping to the schema may send it (issue 13 item 10):
+    it is 3, while 3.5, "3" and true stay refused (above)."""
+    client, keys, _ = env
+    s = create(client, keys)
+    cid = s["suggestions"][0]["competency_id"]
+    r = client.post(f"/v1/suggestions/{s['id']}/decisions",
+                    json={"decisions": [{"competency_id": cid, "action": "accept", "level": 3.0}]},
+                    headers=h(keys["reviewer"]))
+    assert r.status_code == 201 and r.json()["decisions"][0]["level"] == 3
 
 
 @pytest.mark.parametrize("level", [-5, 6, 2 ** 70, True, "3"])

@@ -45,10 +45,17 @@ def test_the_cycle_check_finds_a_planted_cycle(tmp_path):
 
 @pytest.mark.parametrize("module", _modules())
 def test_each_module_imports_alone(module):
-    """Drop every module of the package, then import one: an order-dependent import fails here."""
-    for name in [n for n in sys.modules if n == "suggest" or n.startswith("suggest.")]:
+    """Drop every module of the package, then import one: an order-dependent import fails here. The
+    original modules go back afterwards, so later tests keep one copy of each class."""
+    saved = {n: m for n, m in sys.modules.items() if n == "suggest" or n.startswith("suggest.")}
+    for name in saved:
         del sys.modules[name]
-    importlib.import_module(module)
+    try:
+        importlib.import_module(module)
+    finally:
+        for name in [n for n in sys.modules if n == "suggest" or n.startswith("suggest.")]:
+            del sys.modules[name]
+        sys.modules.update(saved)
 
 
 def _raised_codes() -> dict[str, set[str]]:

@@ -5,19 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Header, Query, Request
 
 from ..errors import InputError
 from .auth import Principal, require
 
-# documented on every /v1 operation: each can answer these (404 for an unknown id or route, 429 and
-# 503 under load), and schemathesis checks that no undocumented status comes back
-ERRORS = {400: {"description": "malformed request"}, 401: {"description": "missing or invalid API key"},
-          403: {"description": "role too low"}, 404: {"description": "no such item"},
-          409: {"description": "clashed with an earlier change"},
-          413: {"description": "body too large"}, 422: {"description": "invalid input"},
-          429: {"description": "too many requests with this key (see Retry-After)"},
-          503: {"description": "model, index or database not ready, or busy (see Retry-After)"}}
+# the same key and body answer as before and write nothing; the store bounds it like a name
+IdempotencyKey = Annotated[str | None, Header(description="makes a retry safe: the same key with the same body "
+                                                          "answers as before (1..CDE_MAX_NAME_CHARS characters)")]
 
 Viewer = Annotated[Principal, Depends(require("viewer"))]
 Reviewer = Annotated[Principal, Depends(require("reviewer"))]
@@ -44,7 +39,7 @@ def page_params(request: Request,
                 ) -> PageParams:
     """Every list route pages through this, so they share one bound: CDE_MAX_PAGE_SIZE and
     CDE_MAX_PAGE_OFFSET. Both are checked here, before SQL, because a Python int has no ceiling and the
-    database driver's has (an offset past 2**63 used to give 500). `bounded_openapi` puts the same
+    database driver's has (an offset past 2**63 used to give 500). `contract.finish` puts the same
     maxima into the schema."""
     s = services(request).settings
     limit = min(s.default_page_size, s.max_page_size) if limit is None else limit
@@ -53,20 +48,6 @@ def page_params(request: Request,
                          code="page_out_of_range",
                          detail={"max_page_size": s.max_page_size, "max_page_offset": s.max_page_offset})
     return PageParams(limit, offset)
-
-
-def bounded_openapi(schema: dict[str, Any], settings: Any) -> dict[str, Any]:
-    """Write the settings' paging maxima into every list operation's parameters (the Query above can
-    only carry constants)."""
-    maxima = {"limit": settings.max_page_size, "offset": settings.max_page_offset}
-    for ops in schema.get("paths", {}).values():
-        for op in ops.values():
-            for param in op.get("parameters", []) if isinstance(op, dict) else []:
-                if param.get("in") == "query" and param.get("name") in maxima:
-                    target = param["schema"]
-                    target = next((t for t in target.get("anyOf", []) if t.get("type") == "integer"), target)
-                    target["maximum"] = maxima[param["name"]]
-    return schema
 
 
 Paging = Annotated[PageParams, Depends(page_params)]

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from ..errors import CODES, AuthError, Busy, CDEError, RateLimited
+from .out_common import ErrorCode
 
 log = logging.getLogger("cde.api")
 
@@ -68,7 +69,7 @@ def install_error_handlers(app: FastAPI) -> None:
             headers["Allow"] = _allowed(request)
         return error_response(exc.status_code, code, str(exc.detail), headers=headers or None)
 
-    @app.get("/v1/errors", tags=["ops"])
+    @app.get("/v1/errors", response_model=dict[str, ErrorCode], operation_id="listErrorCodes", tags=["ops"])
     def error_codes() -> dict:
         """Every error code the service can return, with its HTTP status and a message for people.
         The web page shows these messages; integrators can use them too."""

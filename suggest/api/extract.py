@@ -13,7 +13,7 @@ import re
 import time
 import zipfile
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import InputError, PayloadTooLarge
 from ..settings import Settings
 from .auth import Principal, require
-from .deps import ERRORS
+from .contract import RATED, WITH_BODY, errors
+from .out_common import Extracted
 from .rate import ModelRate
 
 router = APIRouter(prefix="/v1")
@@ -43,16 +44,26 @@ def _safe_name(name: str | None) -> str:
     return name[:255] or "upload"
 
 
-def _kind(filename: str, content_type: str | None) -> str:
+def _kind(filename: str, content_type: str | None) -> str | None:
+    """The kind by the name's extension, else by the declared media type; None when a name without an
+    extension leaves it open (the content decides then). A name with any other extension is refused."""
     suffix = PurePosixPath(filename.lower()).suffix
     if suffix in KINDS:
         return KINDS[suffix]
-    if not suffix and content_type:
-        kind = MEDIA_TYPES.get(content_type.split(";")[0].strip().lower())
-        if kind:
-            return kind
+    if not suffix:
+        return MEDIA_TYPES.get((content_type or "").split(";")[0].strip().lower())
     raise InputError(f"{filename!r} is not a supported file; upload a .txt, .docx or .pdf file",
                      code="unsupported_file", detail={"filename": filename, "accepted": [".txt", ".docx", ".pdf"]})
+
+
+def _sniff(data: bytes) -> str:
+    """A file named without an extension ("JD", or what a phone's share sheet sends) is read by its first
+    bytes: PDF and ZIP (.docx) announce themselves; anything else is tried as UTF-8 text."""
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    return "txt"
 
 
 async def _read_capped(upload: UploadFile, limit: int) -> bytes:
@@ -214,10 +225,11 @@ def _extract_in_slot(services, data: bytes, filename: str, kind: str) -> tuple[s
         return extract_text(data, filename, kind, services.settings)
 
 
-@router.post("/extract", responses=ERRORS, tags=["suggestions"], dependencies=[ModelRate])
+@router.post("/extract", response_model=Extracted, operation_id="extractText", responses=errors(*WITH_BODY, *RATED),
+             tags=["suggestions"], dependencies=[ModelRate])
 async def extract(request: Request, who: Annotated[Principal, Depends(require("viewer"))],
                   file: Annotated[UploadFile, File(description="a .txt (UTF-8), .docx or .pdf job description")]
-                  ) -> dict:
+                  ) -> Any:
     """Extract the text of an uploaded job description so it can be reviewed before suggesting."""
     settings = request.app.state.services.settings
     filename = _safe_name(file.filename)
@@ -226,5 +238,6 @@ async def extract(request: Request, who: Annotated[Principal, Depends(require("v
         data = await _read_capped(file, settings.max_upload_bytes)
     finally:
         await file.close()
+    kind = kind or _sniff(data)
     text, cut = await run_in_threadpool(_extract_in_slot, request.app.state.services, data, filename, kind)
     return {"text": text, "filename": filename, "kind": kind, "truncated": cut}

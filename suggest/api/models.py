@@ -5,16 +5,37 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# the same rule for the schema, so a client keeping to it is never refused for a control character
+NO_CONTROL = {"pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-# JSON numbers "3", 3.0 and true are not levels: a bool was stored as 1 before
-Level = Annotated[StrictInt, Field(ge=1, le=5)]
-CurrentLevel = Annotated[StrictInt, Field(ge=0, le=5)]
+
+
+def _integral(value: Any) -> Any:
+    """JSON Schema's integer includes 3.0 (a number with a zero fraction), so a client keeping to the
+    schema may send it; it means 3. "3" and true stay refused (a bool was stored as 1 before)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def json_int(ge: int, le: int | None = None) -> Any:
+    """An integer as JSON Schema means it (3 or 3.0, never "3", 3.5 or true), bounded. The bounds sit on
+    the integer itself, before the validator, so they reach the schema as minimum and maximum."""
+    return Annotated[StrictInt, Field(ge=ge, le=le), BeforeValidator(_integral)]
+
+
+Level = json_int(1, 5)
+CurrentLevel = json_int(0, 5)
 # indexes into a JD's activities or roles; far above any real JD, far below any driver's integer limit
-Index = Annotated[StrictInt, Field(ge=0, le=100_000)]
+Index = json_int(0, 100_000)
+# free text the store bounds by CDE_MAX_COMMENT_CHARS; the schema gets the same maximum (contract.finish),
+# so no constant here can disagree with it
+Comment = Annotated[str | None, Field(description="at most CDE_MAX_COMMENT_CHARS characters, no control "
+                                                  "characters", json_schema_extra=NO_CONTROL)]
 
 
 def _has_surrogate(value: Any) -> bool:
@@ -54,10 +75,11 @@ class SuggestRequest(Body):
                 "- Put up draft replies to Parliament Questions.",
         "position": "Section Officer (Budget)", "department": "Department of Rural Development", "top_k": 10}]})
 
-    text: str = Field(min_length=1, description="job description or work-allocation text")
-    position: str | None = Field(None, max_length=200)
-    department: str | None = Field(None, max_length=200)
-    top_k: StrictInt | None = Field(None, ge=1, description="at most CDE_MAX_TOP_K")
+    text: str = Field(min_length=1, description="job description or work-allocation text",
+                      json_schema_extra=NO_CONTROL)
+    position: str | None = Field(None, max_length=200, json_schema_extra=NO_CONTROL)
+    department: str | None = Field(None, max_length=200, json_schema_extra=NO_CONTROL)
+    top_k: json_int(1) | None = Field(None, description="at most CDE_MAX_TOP_K")
     min_score: float | None = Field(None, ge=0.0, le=1.0)
     lang: Literal["auto", "en", "hi"] = Field("auto", description="auto: each line's language is detected (Hindi "
                                                                   "and mixed lines go to the multilingual model); "
@@ -76,7 +98,7 @@ class DecisionIn(Body):
     level: Level | None = None
     ask_tag: Literal["attitude", "skill", "knowledge"] | None = None
     reason_code: str | None = Field(None, max_length=64, pattern=r"^[a-z0-9_.-]+$")
-    comment: str | None = Field(None, max_length=2000)
+    comment: Comment = None
 
     @field_validator("comment")
     @classmethod
@@ -109,10 +131,16 @@ class ProposalIn(Body):
     type: Literal["Behavioural", "Functional", "Domain"]
     ask: AskIn = Field(default_factory=AskIn)
     level: Level | None = None
-    rationale: str = Field("", max_length=4000)
+    rationale: str = Field("", description="why the dictionary needs it; at most CDE_MAX_COMMENT_CHARS "
+                                           "characters")
 
 
 class ProposalPatch(Body):
     model_config = ConfigDict(extra="forbid")
     status: Literal["approved", "rejected"]
-    comment: str | None = Field(None, max_length=2000)
+    comment: Comment = None
+
+    @field_validator("comment")
+    @classmethod
+    def _clean(cls, v: str | None) -> str | None:
+        return _no_control(v)

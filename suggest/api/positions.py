@@ -6,20 +6,25 @@ Handlers stay thin: role editing is in `suggest.position_ops` (pure), persistenc
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Request
 
 from .. import formats, gap, position_ops
 from ..errors import Conflict, InputError
 from ..suggester import check_text
 from .download import CSV_RESPONSE, csv_download
 from .rate import ModelRate, WriteRate
-from .deps import ERRORS, Paging, Reviewer, Viewer, services as _services
+from .contract import RATED, WITH_BODY, WITH_ID, errors
+from .deps import IdempotencyKey, Paging, Reviewer, Viewer, services as _services
 from .models import DecisionsRequest
+from .out_positions import (Position, PositionDecisionBatch, PositionDecisionHistory, PositionExport, PositionPage,
+                            RerunResult, RevisionHistory, TrainingNeeds)
+from .out_suggestions import FracPosition, IgotExport
 from .position_models import EditIn, GapIn, PositionIn
 
-router = APIRouter(prefix="/v1/positions", tags=["positions"])
+router = APIRouter(prefix="/v1/positions")
+POSITIONS = ["positions"]
 
 
 def _positions(request: Request) -> Any:
@@ -61,8 +66,9 @@ def required(position: dict[str, Any]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- create and read
 
 
-@router.post("", status_code=201, responses=ERRORS, dependencies=[ModelRate])
-def create_position(body: PositionIn, request: Request, who: Viewer) -> dict:
+@router.post("", status_code=201, response_model=Position, tags=POSITIONS, operation_id="createPosition",
+             responses=errors(*WITH_BODY, *RATED), dependencies=[ModelRate])
+def create_position(body: PositionIn, request: Request, who: Viewer) -> Any:
     """Group the JD's activities into roles (its own headings when it has them) and suggest each role's
     competencies from that role's activities only."""
     services = _services(request)
@@ -77,28 +83,31 @@ def create_position(body: PositionIn, request: Request, who: Viewer) -> dict:
     return store.get(position_id)
 
 
-@router.get("", responses=ERRORS)
-def list_positions(request: Request, who: Viewer, paging: Paging) -> dict:
+@router.get("", response_model=PositionPage, tags=POSITIONS, operation_id="listPositions", responses=errors())
+def list_positions(request: Request, who: Viewer, paging: Paging) -> Any:
     items, total = _positions(request).list_positions(limit=paging.limit, offset=paging.offset)
     return paging.page(items, total)
 
 
-@router.get("/{position_id}", responses=ERRORS)
-def get_position(position_id: str, request: Request, who: Viewer) -> dict:
+@router.get("/{position_id}", response_model=Position, tags=POSITIONS, operation_id="getPosition",
+            responses=errors(*WITH_ID))
+def get_position(position_id: str, request: Request, who: Viewer) -> Any:
     """Each role competency carries `review` (the newest decision on it) and `required_level`."""
     return _positions(request).get(position_id)
 
 
-@router.get("/{position_id}/revisions", responses=ERRORS)
-def position_revisions(position_id: str, request: Request, who: Viewer) -> dict:
+@router.get("/{position_id}/revisions", response_model=RevisionHistory, tags=POSITIONS,
+            operation_id="listPositionRevisions", responses=errors(*WITH_ID))
+def position_revisions(position_id: str, request: Request, who: Viewer) -> Any:
     return {"position_id": position_id, "revisions": _positions(request).revisions(position_id)}
 
 
 # ---------------------------------------------------------------- edits and reruns
 
 
-@router.post("/{position_id}/edits", responses=ERRORS, dependencies=[WriteRate])
-def edit_roles(position_id: str, body: EditIn, request: Request, who: Reviewer) -> dict:
+@router.post("/{position_id}/edits", response_model=Position, tags=POSITIONS, operation_id="editPositionRoles",
+             responses=errors(*WITH_ID, *WITH_BODY, *RATED, 409), dependencies=[WriteRate])
+def edit_roles(position_id: str, body: EditIn, request: Request, who: Reviewer) -> Any:
     """Rename, merge, split or move; the affected roles' competencies are recomputed from their own
     activities, and the change is kept as a new revision."""
     store = _positions(request)
@@ -122,8 +131,9 @@ def edit_roles(position_id: str, body: EditIn, request: Request, who: Reviewer) 
     return store.get(position_id)
 
 
-@router.post("/{position_id}/rerun", responses=ERRORS, dependencies=[ModelRate])
-def rerun_position(position_id: str, request: Request, who: Reviewer) -> dict:
+@router.post("/{position_id}/rerun", response_model=RerunResult, tags=POSITIONS, operation_id="rerunPosition",
+             responses=errors(*WITH_ID, *RATED, 409), dependencies=[ModelRate])
+def rerun_position(position_id: str, request: Request, who: Reviewer) -> Any:
     """Recompute every role against the dictionary and model loaded now, keeping the roles themselves;
     the answer says which competencies were added, dropped or changed."""
     store = _positions(request)
@@ -147,9 +157,11 @@ def rerun_position(position_id: str, request: Request, who: Reviewer) -> dict:
 # ---------------------------------------------------------------- decisions
 
 
-@router.post("/{position_id}/decisions", status_code=201, responses=ERRORS, dependencies=[WriteRate])
+@router.post("/{position_id}/decisions", status_code=201, response_model=PositionDecisionBatch,
+             operation_id="recordPositionDecisions", responses=errors(*WITH_ID, *WITH_BODY, *RATED, 409),
+             tags=["review"], dependencies=[WriteRate])
 def post_position_decisions(position_id: str, body: DecisionsRequest, request: Request, who: Reviewer,
-                            idempotency_key: Annotated[str | None, Header()] = None) -> dict:
+                            idempotency_key: IdempotencyKey = None) -> Any:
     """Accept, reject or modify a competency of the position. A decision is per competency, so it
     holds in every role that needs the competency, and keeps holding across role edits."""
     services = _services(request)
@@ -161,9 +173,10 @@ def post_position_decisions(position_id: str, body: DecisionsRequest, request: R
     return {"position_id": position_id, "decisions": stored}
 
 
-@router.get("/{position_id}/decisions", responses=ERRORS)
+@router.get("/{position_id}/decisions", response_model=PositionDecisionHistory,
+            operation_id="getPositionDecisionHistory", responses=errors(*WITH_ID), tags=["review"])
 def position_decision_history(position_id: str, request: Request, who: Viewer,
-                              competency_id: str | None = None) -> dict:
+                              competency_id: str | None = None) -> Any:
     return {"position_id": position_id,
             "history": _positions(request).decision_history(position_id, competency_id)}
 
@@ -171,9 +184,10 @@ def position_decision_history(position_id: str, request: Request, who: Viewer,
 # ---------------------------------------------------------------- export and gap
 
 
-@router.get("/{position_id}/export", responses=ERRORS)
+@router.get("/{position_id}/export", response_model=PositionExport | IgotExport | FracPosition,
+            tags=POSITIONS, operation_id="exportPosition", responses=errors(*WITH_ID))
 def export_position(position_id: str, request: Request, who: Viewer,
-                    format: Literal["frac", "igot", "json"] = "json") -> dict:
+                    format: Literal["frac", "igot", "json"] = "json") -> Any:
     """Only accepted or modified competencies, each at its required level. FRAC nests them per role:
     POSITION -> ROLE -> {ACTIVITY, COMPETENCY -> COMPETENCIESLEVEL}, with the level's descriptor."""
     services = _services(request)
@@ -188,7 +202,8 @@ def export_position(position_id: str, request: Request, who: Viewer,
         | {"roles": accepted_roles(position)}
 
 
-@router.post("/{position_id}/gap", responses={**ERRORS, **CSV_RESPONSE})
+@router.post("/{position_id}/gap", response_model=TrainingNeeds, tags=POSITIONS, operation_id="getTrainingNeeds",
+             responses={**errors(*WITH_ID, *WITH_BODY), **CSV_RESPONSE})
 def position_gap(position_id: str, body: GapIn, request: Request, who: Viewer,
                  format: Literal["json", "csv"] = "json") -> Any:
     """Training needs: accepted competencies whose required level is above the official's current

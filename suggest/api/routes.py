@@ -1,24 +1,28 @@
-"""Routes under /v1. Handlers are thin: validate, call the suggester or the store, shape the answer."""
+"""Suggestion sets and their review under /v1. Handlers are thin: validate, call the suggester or the store,
+shape the answer; the answer's model (`out_suggestions`) is the contract integrators generate clients from."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Request
 
 from .. import formats
-from ..errors import NotFound
 from ..suggester import check_ranking, check_text
+from .contract import RATED, WITH_BODY, WITH_ID, errors
+from .deps import IdempotencyKey, Paging, Reviewer, Viewer, services as _services
 from .download import CSV_RESPONSE, csv_download
+from .models import DecisionsRequest, ProposalIn, SuggestRequest
+from .out_suggestions import (DecisionBatch, DecisionHistory, FracPosition, IgotExport, PositionMapping, Proposal,
+                              SuggestionSet, SuggestionSetPage)
 from .rate import ModelRate, WriteRate
-from .deps import ERRORS, Admin, Paging, Reviewer, Viewer, services as _services
-from .models import DecisionsRequest, ProposalIn, ProposalPatch, SuggestRequest
 
 router = APIRouter(prefix="/v1")
 
 
-@router.post("/suggestions", status_code=201, responses=ERRORS, tags=["suggestions"], dependencies=[ModelRate])
-def create_suggestions(body: SuggestRequest, request: Request, who: Viewer) -> dict:
+@router.post("/suggestions", status_code=201, response_model=SuggestionSet, operation_id="createSuggestionSet",
+             responses=errors(*WITH_BODY, *RATED), tags=["suggestions"], dependencies=[ModelRate])
+def create_suggestions(body: SuggestRequest, request: Request, who: Viewer) -> Any:
     """Suggest competencies for a job description and store the suggestion set for review."""
     services = _services(request)
     s = services.settings
@@ -35,70 +39,60 @@ def create_suggestions(body: SuggestRequest, request: Request, who: Viewer) -> d
     return store.get_suggestion_set(set_id)
 
 
-@router.get("/suggestions", responses=ERRORS, tags=["suggestions"])
+@router.get("/suggestions", response_model=SuggestionSetPage, operation_id="listSuggestionSets",
+            responses=errors(), tags=["suggestions"])
 def list_suggestions(request: Request, who: Viewer, paging: Paging, position: str | None = None,
-                     status: Literal["open", "in_review", "reviewed"] | None = None) -> dict:
+                     status: Literal["open", "in_review", "reviewed"] | None = None) -> Any:
     items, total = _services(request).need_store().list_suggestion_sets(position=position, status=status,
                                                                          limit=paging.limit, offset=paging.offset)
     return paging.page(items, total)
 
 
-@router.get("/suggestions/{set_id}", responses=ERRORS, tags=["suggestions"])
-def get_suggestions(set_id: str, request: Request, who: Viewer) -> dict:
+@router.get("/suggestions/{set_id}", response_model=SuggestionSet, operation_id="getSuggestionSet",
+            responses=errors(*WITH_ID), tags=["suggestions"])
+def get_suggestions(set_id: str, request: Request, who: Viewer) -> Any:
     return _services(request).need_store().get_suggestion_set(set_id)
 
 
-@router.post("/suggestions/{set_id}/decisions", status_code=201, responses=ERRORS, tags=["review"],
+@router.post("/suggestions/{set_id}/decisions", status_code=201, response_model=DecisionBatch,
+             operation_id="recordDecisions", responses=errors(*WITH_ID, *WITH_BODY, *RATED, 409), tags=["review"],
              dependencies=[WriteRate])
 def post_decisions(set_id: str, body: DecisionsRequest, request: Request, who: Reviewer,
-                   idempotency_key: Annotated[str | None, Header()] = None) -> dict:
+                   idempotency_key: IdempotencyKey = None) -> Any:
     """Accept, reject or modify suggestions. The reviewer is the API key's owner; a later decision on the
-    same item supersedes the earlier one, and both stay in the history."""
+    same item supersedes the earlier one, and both stay in the history. A repeated Idempotency-Key with the
+    same body answers as before and writes nothing; with another body it is 409."""
     services = _services(request)
     stored = services.need_store().record_decisions(
         set_id, who.name, [d.model_dump() for d in body.decisions], idempotency_key=idempotency_key)
     return {"set_id": set_id, "decisions": stored}
 
 
-@router.get("/suggestions/{set_id}/decisions", responses=ERRORS, tags=["review"])
-def decision_history(set_id: str, request: Request, who: Viewer, competency_id: str | None = None) -> dict:
+@router.get("/suggestions/{set_id}/decisions", response_model=DecisionHistory, operation_id="getDecisionHistory",
+            responses=errors(*WITH_ID), tags=["review"])
+def decision_history(set_id: str, request: Request, who: Viewer, competency_id: str | None = None) -> Any:
     store = _services(request).need_store()
     store.get_suggestion_set(set_id)  # 404 for an unknown set
     return {"set_id": set_id, "history": store.decision_history(set_id, competency_id)}
 
 
-@router.post("/suggestions/{set_id}/proposals", status_code=201, responses=ERRORS, tags=["review"],
+@router.post("/suggestions/{set_id}/proposals", status_code=201, response_model=Proposal,
+             operation_id="createProposal", responses=errors(*WITH_ID, *WITH_BODY, *RATED), tags=["review"],
              dependencies=[WriteRate])
-def create_proposal(set_id: str, body: ProposalIn, request: Request, who: Reviewer) -> dict:
+def create_proposal(set_id: str, body: ProposalIn, request: Request, who: Reviewer) -> Any:
     """Propose a new competency from an unmatched activity; curators approve or reject it."""
     return _services(request).need_store().create_proposal(
         set_id, activity_index=body.activity_index, name=body.name, type=body.type, ask=body.ask.model_dump(),
         level=body.level, rationale=body.rationale, proposed_by=who.name)
 
 
-@router.get("/proposals", responses=ERRORS, tags=["curation"])
-def list_proposals(request: Request, who: Admin, paging: Paging,
-                   status: Literal["proposed", "approved", "rejected"] | None = None) -> dict:
-    items, total = _services(request).need_store().list_proposals(status=status, limit=paging.limit,
-                                                                  offset=paging.offset)
-    return paging.page(items, total)
-
-
-@router.get("/proposals/{proposal_id}", responses=ERRORS, tags=["curation"])
-def get_proposal(proposal_id: str, request: Request, who: Admin) -> dict:
-    return _services(request).need_store().get_proposal(proposal_id)
-
-
-@router.patch("/proposals/{proposal_id}", responses=ERRORS, tags=["curation"], dependencies=[WriteRate])
-def patch_proposal(proposal_id: str, body: ProposalPatch, request: Request, who: Admin) -> dict:
-    return _services(request).need_store().update_proposal(proposal_id, status=body.status, actor=who.name,
-                                                           comment=body.comment)
-
-
-@router.get("/positions/{position}/competencies", responses={**ERRORS, **CSV_RESPONSE}, tags=["positions"])
+@router.get("/positions/{position}/competencies", response_model=PositionMapping | IgotExport | FracPosition,
+            operation_id="getPositionMapping", responses={**errors(), **CSV_RESPONSE}, tags=["positions"])
 def position_competencies(position: str, request: Request, who: Viewer,
-                          format: Literal["json", "igot", "frac", "csv"] = "json"):
-    """The accepted mapping of a position, in our shape, iGOT's competencies_v6, FRAC's, or CSV."""
+                          format: Literal["json", "igot", "frac", "csv"] = "json") -> Any:
+    """The accepted mapping of a position named in suggestion sets (not a /v1/positions id), in our shape
+    (PositionMapping), iGOT's competencies_v6 (IgotExport), FRAC's (FracPosition), or CSV. An unknown
+    name has an empty mapping."""
     services = _services(request)
     mapping = services.need_store().position_mapping(position)
     if format == "igot":
@@ -109,30 +103,3 @@ def position_competencies(position: str, request: Request, who: Viewer,
     if format == "csv":
         return csv_download(formats.to_csv(mapping), position)
     return {"position": position, "competencies": mapping}
-
-
-@router.get("/competencies", responses=ERRORS, tags=["dictionary"])
-def list_competencies(request: Request, who: Viewer, paging: Paging, q: str | None = Query(None, max_length=200),
-                      type: Literal["Behavioural", "Functional", "Domain"] | None = None) -> dict:
-    limit, offset = paging.limit, paging.offset
-    d = _services(request).need_suggester().dictionary
-    needle = (q or "").lower()
-    hits = [e for e in d.entries if (type is None or e.type == type) and
-            (not needle or needle in e.name.lower() or needle in e.theme.lower() or needle in e.description.lower()
-             or needle in e.id.lower() or any(needle in a.lower() for a in e.aliases))]
-    return {"dictionary": d.info.model_dump(), "total": len(hits), "limit": limit, "offset": offset,
-            "items": [e.model_dump(mode="json") for e in hits[offset:offset + limit]]}
-
-
-@router.get("/competencies/{competency_id}", responses=ERRORS, tags=["dictionary"])
-def get_competency(competency_id: str, request: Request, who: Viewer) -> dict:
-    entry = _services(request).need_suggester().dictionary.get(competency_id)
-    if entry is None:
-        raise NotFound(f"no competency {competency_id} in the loaded dictionary", code="competency_not_found")
-    return entry.model_dump(mode="json")
-
-
-@router.get("/audit", responses=ERRORS, tags=["admin"])
-def audit(request: Request, who: Admin, paging: Paging, kind: str | None = None) -> dict:
-    items, total = _services(request).need_store().list_events(limit=paging.limit, offset=paging.offset, kind=kind)
-    return paging.page(items, total)

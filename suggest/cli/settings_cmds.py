@@ -20,6 +20,8 @@ def _default(name: str) -> str:
     if field.default_factory is not None:
         return "(computed)"
     value = field.default
+    if value == "":
+        return "empty"
     return "unset" if value is None else f"`{value}`"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from ..errors import InputError
 from ._checks import Limits, check_level, check_name, check_text
 from .audit import canonical_json
-from .models import ACTIONS, ASK_TAGS
+from .models import ACTIONS, ASK_TAGS, iso
 
 _DECISION_KEYS = frozenset({"competency_id", "action", "level", "ask_tag", "reason_code", "comment"})
 
@@ -28,6 +28,15 @@ def prepare_decisions(owner: dict[str, str], reviewer: str, decisions: Any, idem
         idempotency_key = check_name(idempotency_key, "idempotency_key", max_chars=limits.max_name_chars)
     request_hash = hashlib.sha256(canonical_json({**owner, "decisions": items}).encode()).hexdigest()
     return reviewer, items, idempotency_key, request_hash
+
+
+def decision_dict(row: Any) -> dict[str, Any]:
+    """A stored decision as the API answers it; a set's carries set_id, a position's position_id."""
+    owner = {"set_id": row.set_id} if hasattr(row, "set_id") else {"position_id": row.position_id}
+    return {"id": row.id, **owner, "competency_id": row.competency_id, "action": row.action, "level": row.level,
+            "ask_tag": row.ask_tag, "reason_code": row.reason_code, "comment": row.comment,
+            "reviewer": row.reviewer, "at": iso(row.at), "supersedes_id": row.supersedes_id,
+            "idempotency_key": row.idempotency_key}
 
 
 def _normalise_decision(raw: Any, limits: Limits) -> dict[str, Any]:

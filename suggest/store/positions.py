@@ -21,7 +21,7 @@ from . import audit
 from ._checks import check_name, check_page, check_text, copy_payload
 from .db import Sessions
 from .models import PositionDecisionRow, PositionRevisionRow, PositionRow, iso, new_id, utcnow
-from .decisions import prepare_decisions
+from .decisions import decision_dict, prepare_decisions
 
 ACCEPTED = ("accept", "modify")
 
@@ -144,7 +144,7 @@ class PositionStore(Sessions):
                     if any(p.request_hash != request_hash for p in prior):
                         raise Conflict("this Idempotency-Key was already used with a different request",
                                        code="idempotency_key_reused")
-                    return [_decision_dict(p) for p in prior]  # a replay: answer as before, write nothing
+                    return [decision_dict(p) for p in prior]  # a replay: answer as before, write nothing
             row = _get(s, position_id)
             known = {c["competency_id"] for role in row.payload["roles"] for c in role["competencies"]}
             unknown = sorted({it["competency_id"] for it in items} - known)
@@ -163,7 +163,7 @@ class PositionStore(Sessions):
                 s.add(d)
                 s.flush()
                 own_latest[d.competency_id] = d.id
-                stored = _decision_dict(d)
+                stored = decision_dict(d)
                 audit.append_event(s, reviewer, "position.decision", f"{position_id}/{d.competency_id}",
                                    {**{k: v for k, v in stored.items() if k != "at"},
                                     "row_hash": audit.row_digest(d)})
@@ -178,7 +178,7 @@ class PositionStore(Sessions):
             query = select(D).where(D.position_id == position_id)
             if competency_id is not None:
                 query = query.where(D.competency_id == competency_id)
-            return [_decision_dict(r) for r in s.scalars(query.order_by(D.id))]
+            return [decision_dict(r) for r in s.scalars(query.order_by(D.id))]
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -216,13 +216,6 @@ def _reviewed(competency: dict[str, Any], decision: PositionDecisionRow | None) 
         "at": iso(decision.at)}
     level = decision.level if decision is not None and decision.level is not None else competency["suggested_level"]
     return {**competency, "review": review, "required_level": level}
-
-
-def _decision_dict(row: PositionDecisionRow) -> dict[str, Any]:
-    return {"id": row.id, "position_id": row.position_id, "competency_id": row.competency_id,
-            "action": row.action, "level": row.level, "ask_tag": row.ask_tag, "reason_code": row.reason_code,
-            "comment": row.comment, "reviewer": row.reviewer, "at": iso(row.at),
-            "supersedes_id": row.supersedes_id, "idempotency_key": row.idempotency_key}
 
 
 def _checked_payload(payload: Any) -> dict[str, Any]:

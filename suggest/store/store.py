@@ -21,7 +21,8 @@ from ..learning import Decision
 from . import audit, keys, learning_data, proposals, verify
 from .audit_key import load_audit_key
 from ._checks import check_name, check_page, check_text, copy_payload, optional_name
-from .decisions import prepare_decisions
+from .decisions import decision_dict, prepare_decisions
+from .feed import read_feed
 from .db import Sessions, make_engine, migrate
 from .limits import Limits
 from .models import AuditEventRow, DecisionRow, IdempotencyRow, SuggestionSetRow, iso, new_id, utcnow
@@ -184,7 +185,7 @@ class Store(Sessions):
                 s.add(row)
                 s.flush()
                 own_latest[row.competency_id] = row.id
-                stored = _decision_dict(row)
+                stored = decision_dict(row)
                 # the row's digest covers every column (its time too), so verify can match row and event
                 audit.append_event(s, reviewer, "decision", f"{set_id}/{row.competency_id}",
                                    {**{k: v for k, v in stored.items() if k != "at"},
@@ -202,7 +203,7 @@ class Store(Sessions):
             query = select(DecisionRow).where(DecisionRow.set_id == set_id)
             if competency_id is not None:
                 query = query.where(DecisionRow.competency_id == competency_id)
-            return [_decision_dict(r) for r in s.scalars(query.order_by(DecisionRow.id))]
+            return [decision_dict(r) for r in s.scalars(query.order_by(DecisionRow.id))]
 
     def position_mapping(self, position: str) -> list[dict[str, Any]]:
         """The competencies reviewers have accepted (or modified) for a position.
@@ -308,6 +309,12 @@ class Store(Sessions):
         with self._read() as s:
             return audit.list_events(s, limit=limit, offset=offset, kind=kind)
 
+    def feed(self, *, after: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+        """Events after audit id `after`, oldest first, as the feed shows them (feed.py); and whether more follow."""
+        check_page(limit, 0, self.limits)
+        with self._read() as s:
+            return read_feed(s, after=after, limit=limit)
+
     def verify_chain(self, anchor: str | None = None) -> dict[str, Any]:
         """The chain, decisions and keys against their events, and the anchor if one is given (verify.py)."""
         with self._read() as s:
@@ -345,10 +352,3 @@ def _review_dict(row: DecisionRow | None) -> dict[str, Any] | None:
         return None
     return {"action": row.action, "level": row.level, "ask_tag": row.ask_tag, "reason_code": row.reason_code,
             "comment": row.comment, "reviewer": row.reviewer, "at": iso(row.at)}
-
-
-def _decision_dict(row: DecisionRow) -> dict[str, Any]:
-    return {"id": row.id, "set_id": row.set_id, "competency_id": row.competency_id, "action": row.action,
-            "level": row.level, "ask_tag": row.ask_tag, "reason_code": row.reason_code, "comment": row.comment,
-            "reviewer": row.reviewer, "at": iso(row.at), "supersedes_id": row.supersedes_id,
-            "idempotency_key": row.idempotency_key}

@@ -1,0 +1,78 @@
+"""The events feed: the audit trail read forwards from a position, as the changes a frontend cares about.
+
+Built on the audit trail rather than on a table of its own, so nothing can be written without reaching the
+feed: every write appends its event in the same transaction. Audit ids are the feed's positions. They are
+handed out in commit order because writes are serialised (BEGIN IMMEDIATE on SQLite, an advisory lock taken
+at BEGIN on PostgreSQL, see db.py): a reader can never see id N+1 while N is still uncommitted, so reading
+"after N" never skips an event that commits later.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .decisions import decision_dict
+from .models import AuditEventRow, DecisionRow, PositionDecisionRow, iso
+
+# audit kind -> feed type. Keys, seals and other internals stay in the audit trail only.
+TYPES = {
+    "suggestion_set.create": "suggestion_set.created",
+    "decision": "decision.recorded",
+    "proposal.create": "proposal.created",
+    "proposal.update": "proposal.decided",
+    "position.create": "position.created",
+    "position.edit": "position.edited",
+    "position.rerun": "position.rerun",
+    "position.decision": "position_decision.recorded",
+    "dictionary.load": "dictionary.loaded",
+}
+
+
+def read_feed(session: Session, *, after: int, limit: int) -> tuple[list[dict[str, Any]], bool]:
+    """Up to `limit` events with audit id > `after`, oldest first, and whether more follow."""
+    rows = session.scalars(select(AuditEventRow).where(AuditEventRow.id > after, AuditEventRow.kind.in_(TYPES))
+                           .order_by(AuditEventRow.id).limit(limit + 1)).all()
+    more, rows = len(rows) > limit, rows[:limit]
+    payloads = [json.loads(r.payload) for r in rows]
+    # the rows themselves, not the events' copies: an event carries no decision time of its own
+    decisions = _rows(session, DecisionRow, [p.get("id") for r, p in zip(rows, payloads) if r.kind == "decision"])
+    position_decisions = _rows(session, PositionDecisionRow,
+                               [p.get("id") for r, p in zip(rows, payloads) if r.kind == "position.decision"])
+    return [_event(r, p, decisions, position_decisions) for r, p in zip(rows, payloads)], more
+
+
+def _rows(session: Session, table: Any, ids: list[Any]) -> dict[int, dict[str, Any]]:
+    ids = [i for i in ids if isinstance(i, int)]
+    if not ids:
+        return {}
+    return {row.id: decision_dict(row) for row in session.scalars(select(table).where(table.id.in_(ids)))}
+
+
+def _event(row: AuditEventRow, payload: dict[str, Any], decisions: dict[int, dict[str, Any]],
+           position_decisions: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    kind = row.kind
+    out: dict[str, Any] = {"id": row.id, "type": TYPES[kind], "at": iso(row.at), "actor": row.actor,
+                           "set_id": None, "position_id": None, "proposal_id": None, "competency_id": None,
+                           "revision": None, "decision": None, "position_decision": None, "proposal_status": None,
+                           "dictionary": None}
+    if kind == "suggestion_set.create":
+        out["set_id"] = row.subject
+    elif kind == "decision":
+        out.update(set_id=payload.get("set_id"), competency_id=payload.get("competency_id"),
+                   decision=decisions.get(payload.get("id")))
+    elif kind.startswith("proposal."):
+        out.update(proposal_id=row.subject, set_id=payload.get("set_id"),
+                   proposal_status=payload.get("status", "proposed"))
+    elif kind == "position.decision":
+        out.update(position_id=payload.get("position_id"), competency_id=payload.get("competency_id"),
+                   position_decision=position_decisions.get(payload.get("id")))
+    elif kind.startswith("position."):
+        out.update(position_id=row.subject, revision=payload.get("revision", 1))
+    elif kind == "dictionary.load":
+        out["dictionary"] = {"name": payload.get("name"), "version": payload.get("version"),
+                             "fingerprint": row.subject, "model": payload.get("model")}
+    return out
