@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .out_common import Action, Activity, AskTag, DictionaryInfo, Evidence, F, ModelInfo, Out, Page, Review
-from .out_suggestions import CompetencyNames
+from .out_common import Activity, AskTag, DictionaryInfo, Evidence, F, ModelInfo, Out, Page, Review
+from .out_suggestions import CompetencyNames, DecisionFields
 
 
 class RoleCompetency(CompetencyNames):
@@ -95,21 +95,10 @@ class RerunResult(Out):
     position: Position = F("the position after the rerun")
 
 
-class PositionDecision(Out):
+class PositionDecision(DecisionFields):
     """A decision on a competency of a position; it holds in every role that needs the competency."""
 
-    id: int = F("decision id, increasing", 7)
     position_id: str = F("position id", "743a38e1605742f0ba4722d59aba8ec2")
-    competency_id: str = F("the competency decided on", "FUN-067")
-    action: Action = F("accept, reject or modify", "accept")
-    level: int | None = F("level set by the reviewer, if any", 3, default=None)
-    ask_tag: AskTag | None = F("ASK tag set by the reviewer, if any", None, default=None)
-    reason_code: str | None = F("why, as a short code", None, default=None)
-    comment: str | None = F("why, in words", None, default=None)
-    reviewer: str = F("API key name that decided", "reviewer-1")
-    at: str = F("when, ISO 8601 UTC", "2025-03-01T10:15:00.000000Z")
-    supersedes_id: int | None = F("this reviewer's earlier decision on it, if any", None, default=None)
-    idempotency_key: str | None = F("the Idempotency-Key it was sent with, if any", None, default=None)
 
 
 class PositionDecisionBatch(Out):

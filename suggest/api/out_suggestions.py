@@ -84,11 +84,10 @@ class SuggestionSetPage(Page[SuggestionSetSummary]):
     """Suggestion sets, newest first."""
 
 
-class Decision(Out):
-    """One recorded decision. Decisions are never changed: a later one supersedes an earlier one."""
+class DecisionFields(Out):
+    """What every recorded decision says, on a suggestion set or a position (one review model: issue #12)."""
 
     id: int = F("decision id, increasing", 41)
-    set_id: str = F("suggestion set id", "7cd9c30fd7b64a61a58df59f29b228e9")
     competency_id: str = F("the competency decided on", "FUN-067")
     action: Action = F("accept, reject or modify", "modify")
     level: int | None = F("level set by the reviewer (1..5), if any", 2, default=None)
@@ -100,6 +99,13 @@ class Decision(Out):
     supersedes_id: int | None = F("this reviewer's earlier decision on the same item, if any", None,
                                   default=None)
     idempotency_key: str | None = F("the Idempotency-Key it was sent with, if any", "b7c1…", default=None)
+
+
+class Decision(DecisionFields):
+    """One recorded decision on a suggestion set. Decisions are never changed: a later one supersedes an
+    earlier one."""
+
+    set_id: str = F("suggestion set id", "7cd9c30fd7b64a61a58df59f29b228e9")
 
 
 class DecisionBatch(Out):
