@@ -54,6 +54,8 @@ class Explainer:
         index = index or self.index
         entry = self.dictionary.entries[competency]
         rows = self._rows_of[competency]
+        # a JD with lines of two models keeps one zero-padded array; each space reads its own columns
+        activity_vectors = activity_vectors[:, :index.vectors.shape[1]]
         sims = (index.vectors[rows] @ activity_vectors.T).max(axis=1)  # each facet vs its best evidence
         if sim_map is not None:
             sims = sim_map(sims)
@@ -75,7 +77,7 @@ class Explainer:
         tags = [k for k in ASK_KINDS if ask[k]] or [default_ask(entry.type)]
         if entry.type == "Behavioural":
             tags = behavioural_tags(tags, best_sim)
-        lv = index.level_vectors[competency * 5:(competency + 1) * 5] @ activity_vectors[0]
+        lv = index.level_vectors[competency * 5:(competency + 1) * 5] @ activity_vectors[0, :index.level_vectors.shape[1]]
         level = ranking.suggest_level(lv, ranking.level_prior(first_activity.text))
         return _Facets(ask, tags, self.index.rows[ranked[0][0]].text, level)
 

@@ -185,16 +185,20 @@ class Suggester:
         rows = texts + ([about] if about else [])
         row_langs = langs + ([detect(about) if lang == "auto" else lang] if about else [])
         handled = [route(lg) == "en" or self.settings.multilingual for lg in row_langs]
-        vectors = np.zeros((len(rows), self.encoder.dimension), np.float32)
-        scores = np.zeros((len(rows), n_comp), np.float32)
         weight = self.settings.multilingual_lexical_weight if lexical_weight is None else lexical_weight
         en = [i for i, lg in enumerate(row_langs) if route(lg) == "en"]
         multi = [i for i, lg in enumerate(row_langs) if route(lg) != "en" and handled[i]]
+        d_en = self.encoder.dimension
+        multi_vectors, multi_scores = self.multilingual.score([rows[i] for i in multi], weight) if multi else (None, None)
+        # one array for both models, wide enough for either; rows of a route are read in that route's columns
+        width = max(d_en, multi_vectors.shape[1] if multi_vectors is not None else 0)
+        vectors = np.zeros((len(rows), width), np.float32)
+        scores = np.zeros((len(rows), n_comp), np.float32)
         if en:
-            vectors[en] = self.encoder.encode([rows[i] for i in en])
-            scores[en] = self.score_texts([rows[i] for i in en], vectors[en], lexical_weight=lexical_weight)
+            vectors[en, :d_en] = self.encoder.encode([rows[i] for i in en])
+            scores[en] = self.score_texts([rows[i] for i in en], vectors[en, :d_en], lexical_weight=lexical_weight)
         if multi:
-            vectors[multi], scores[multi] = self.multilingual.score([rows[i] for i in multi], weight)
+            vectors[multi, :multi_vectors.shape[1]], scores[multi] = multi_vectors, multi_scores
         has_about = bool(about) and handled[-1]
         return Scored(activities, vectors[:n], scores[:n], context, scores[n] if has_about else None,
                       langs=list(langs), handled=handled[:n])
@@ -213,7 +217,9 @@ class Suggester:
         notes = {p.competency: self._sector_note(p, context_sectors) for p in picks
                  if self._sector_of[p.competency] >= 0}
         spaces = None
-        if any(scored.route(i) != "en" for i in range(len(scored.activities))):
+        # the multilingual index is loaded only for lines it actually read (it is off, or lazy, otherwise)
+        if any(scored.route(i) != "en" and (not scored.handled or scored.handled[i])
+               for i in range(len(scored.activities))):
             spaces = {"en": (self.index, None),
                       "multi": (self.multilingual.index, self.multilingual.maps["dense"])}
         explained = self.explainer.explain_all(picks, scored.activities, scored.vectors, band,
@@ -263,7 +269,8 @@ class Suggester:
         if isinstance(ranker, Ranker):
             priors, memory, competency, accepted = self._learned(ranker)
             learned = LearnParams(**ranker.meta.get("params", {}))
-            delta = memory_delta(scored.vectors[idx], memory, competency, accepted, len(self._competency_ids), learned)
+            delta = memory_delta(scored.vectors[idx][:, :self.encoder.dimension], memory, competency, accepted,
+                                 len(self._competency_ids), learned)
             # the memory holds English-model vectors: a Hindi line's vector lives in the other model's space
             english = np.array([scored.route(r) == "en" for r in rows], dtype=bool)
             matrix = matrix + priors + np.where(english[:, None], delta, 0.0)
