@@ -20,7 +20,20 @@ function drawCounter() {
   $("jd-over").hidden = n <= limit;
 }
 
+/** With suggestions on screen the form folds to one line (the text is in the results); Edit opens it. */
+export function foldForm(set) {
+  var parts = [length(set.text || "").toLocaleString() + " characters"];
+  if (set.position) parts.push("position: " + set.position);
+  if (set.department) parts.push("department: " + set.department);
+  $("jd-summary").textContent = "Job description: " + parts.join(" · ");
+  $("input-panel").classList.add("folded");
+}
+
 export function initJdForm() {
+  $("edit-jd").addEventListener("click", function () {
+    $("input-panel").classList.remove("folded");
+    $("jd-text").focus();
+  });
   $("jd-text").addEventListener("input", drawCounter);
   $("jd-file").addEventListener("change", onFile);
   drawCounter();

@@ -108,8 +108,8 @@ export function initKeys() {
   append($("keys-help"), h("table", { class: "keys" },
     h("caption", null, "Review keys (they work when a card has focus, not while typing in a field)"), h("tbody", null, rows)));
   var legend = $("keys-legend");
-  KEYS.slice(0, 8).forEach(function (k, i) {
-    append(legend, [i ? " · " : "", h("kbd", null, k[0]), " " + k[1].split(",")[0].split(" (")[0]]);
+  KEYS.filter(function (k) { return k[2]; }).forEach(function (k, i) {
+    append(legend, [i ? " · " : "", h("kbd", null, k[0]), " " + k[2]]);
   });
   $("keys-help-btn").addEventListener("click", function () { toggleHelp(); });
   document.addEventListener("keydown", onKey);

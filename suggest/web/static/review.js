@@ -81,9 +81,8 @@ export function reviewCard(item, ctx) {
       h("span", { class: "area area-" + String(item.competencyAreaName || "").toLowerCase() }, item.competencyAreaName),
       item.added ? h("span", { class: "badge badge-added" }, "added by a reviewer")
         : h("span", { class: "confidence", title: "How likely a reviewer accepts it" }, fmtPct(item.confidence)),
-      item.low_confidence ? h("span", { class: "badge badge-low" }, "low confidence") : null,
-      p.toggle),
-    h("div", { class: "card-line" }, p.levelLine, p.state),
+      item.low_confidence ? h("span", { class: "badge badge-low" }, "low confidence") : null),
+    h("div", { class: "card-line" }, p.levelLine, p.state, p.toggle),
     p.bar, p.body]);
   if (ctx.onPointer) {
     el.addEventListener("mouseenter", function () { ctx.onPointer("hover", ref); });

@@ -5,8 +5,9 @@ export var KEY_STORE = "cde.apiKey";
 export var AREAS = ["Behavioural", "Functional", "Domain"];
 export var ASK = ["attitude", "skill", "knowledge"];
 
-/** Cards below this confidence start folded behind a count: the one place the page's threshold lives. */
-export var FOLD_BELOW = 0.3;
+/** Cards below this confidence start folded behind a count, until someone decides on them: the one place
+ *  the page's threshold lives. Fewer than 2 in 5 of these are accepted (the confidence is calibrated). */
+export var FOLD_BELOW = 0.4;
 
 /** Reasons for a rejection; the number is the key that picks it while a rejection is open. */
 export var REASONS = [
@@ -21,16 +22,16 @@ export var ACTION_WORDS = { accept: "Accepted", reject: "Rejected", modify: "Mod
 
 /** The review keys, as the help panel and the legend show them. */
 export var KEYS = [
-  ["j / k", "next / previous card"],
-  ["Enter", "open or close the card's details"],
-  ["a", "accept"],
-  ["r", "reject, then 1–5 for the reason (Enter: no reason)"],
-  ["1–5", "set the level (accepts at the suggested level)"],
-  ["m", "open the level choices"],
-  ["u", "undo the card's last decision"],
-  ["/", "search the dictionary to add a competency"],
-  ["Esc", "close, cancel, or back to the cards"],
-  ["?", "show or hide this help"]
+  ["j / k", "next / previous card", "next/previous"],
+  ["a", "accept", "accept"],
+  ["r", "reject, then 1–5 for the reason (Enter: no reason)", "reject"],
+  ["1–5", "set the level (the suggested level accepts)", "level"],
+  ["u", "undo the card's last decision", "undo"],
+  ["/", "search the dictionary to add a competency", "add"],
+  ["Enter", "open or close the card's details", "details"],
+  ["m", "show the levels with what each means", ""],
+  ["Esc", "close, cancel, or back to the cards", ""],
+  ["?", "show or hide this help", "all keys"]
 ];
 
 /**

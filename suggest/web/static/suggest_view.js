@@ -9,7 +9,7 @@ import { cardList, prependCard } from "./card_list.js";
 import { history, standing, asReview } from "./history.js";
 import { renderJD, point, resetPointer } from "./jd_view.js";
 import { renderActivities, LANG_NAMES } from "./activities.js";
-import { overLimit } from "./jd_form.js";
+import { overLimit, foldForm } from "./jd_form.js";
 
 export function onSuggest(ev) {
   ev.preventDefault();
@@ -106,6 +106,7 @@ export function renderSet(set, decisions) {
   state.set = set;
   resetPointer();
   $("results").hidden = false;
+  foldForm(set);
   if (set.position && !$("position-name").value) $("position-name").value = set.position;
   if (set.position && !$("roles-title").value) $("roles-title").value = set.position;
   if (set.department && !$("roles-department").value) $("roles-department").value = set.department;
