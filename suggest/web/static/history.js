@@ -1,23 +1,33 @@
 // @ts-check
-/* Decisions as the server logs them, per subject: fetched once and again after each save, and replayed
- * into what stands now. A withdrawal takes back the decision before it, so an undo can go back to
- * "not reviewed". */
+/* Decisions as the server logs them, per subject, fetched once and again after each save: every one
+ * (`history`), and the one that stands on each competency (`current`: a position's own, else the one it
+ * inherits from its suggestion set). */
 import { api } from "./api.js";
 
 var cache = {};
 
-/** Every decision of a subject, oldest first. */
-export function history(ctx) {
+/** {history, current} of a subject; `current` is worked out from the history when a server lacks it. */
+export function decisions(ctx) {
   if (!cache[ctx.subject]) {
-    cache[ctx.subject] = api(ctx.decisionsPath).then(function (res) { return res.history || []; })
-      .catch(function (err) { cache[ctx.subject] = null; throw err; });
+    cache[ctx.subject] = api(ctx.decisionsPath).then(function (res) {
+      var all = res.history || [];
+      return { history: all, current: res.current ? byCompetency(res.current) : replay(all) };
+    }).catch(function (err) { cache[ctx.subject] = null; throw err; });
   }
   return cache[ctx.subject];
 }
 export function stale(subject) { cache[subject] = null; }
 
-/** competency id -> the decision that stands (null when all were withdrawn). Pure. */
-export function standing(decisions) {
+/** competency id -> decision, from a list with one decision per competency. Pure. */
+export function byCompetency(list) {
+  var out = {};
+  list.forEach(function (d) { out[d.competency_id] = d; });
+  return out;
+}
+
+/** competency id -> the decision that stands (null when all were withdrawn): a withdrawal takes back the
+ *  decision before it. Pure. */
+export function replay(decisions) {
   var stacks = {};
   decisions.forEach(function (d) {
     var stack = stacks[d.competency_id] = stacks[d.competency_id] || [];
@@ -35,5 +45,5 @@ export function standing(decisions) {
 /** The review a card shows for a standing decision. */
 export function asReview(d) {
   return d ? { action: d.action, level: d.level, ask_tag: d.ask_tag, reason_code: d.reason_code, comment: d.comment,
-    reviewer: d.reviewer, at: d.at } : null;
+    reviewer: d.reviewer, at: d.at, inherited_from: d.inherited_from || null } : null;
 }

@@ -71,6 +71,7 @@ function onKey(e) {
   if (!ref) return;
   // keys on the card itself; a button inside the card keeps Enter and Space for itself
   var onCard = document.activeElement === ref.el;
+  if (!onCard && (key === "Enter" || key === " ")) return;
   var digit = /^[1-5]$/.test(key) ? Number(key) : 0;
   if (ref.mode === "reject" && (digit || key === "Enter")) {
     e.preventDefault();

@@ -10,7 +10,7 @@ import { nextId, h, append, clear, uuid, fmtPct, fmtTime } from "./dom.js";
 import { busy, showError, clearError, api, competency, ApiError } from "./api.js";
 import { ACTION_WORDS, state, cardsOf } from "./state.js";
 import { cardBody, choiceBar } from "./card_parts.js";
-import { history, stale, standing, asReview } from "./history.js";
+import { decisions, stale, asReview } from "./history.js";
 
 export function levelOf(item) {
   return item.level || item.required_level || item.suggested_level;
@@ -38,6 +38,7 @@ export function reviewWords(item) {
   if (r.reason_code) text += " · reason: " + r.reason_code.replace(/_/g, " ");
   if (r.comment) text += " · “" + r.comment + "”";
   var by = [r.reviewer ? "by " + r.reviewer : "", r.at ? fmtTime(r.at) : ""].filter(Boolean).join(", ");
+  if (r.inherited_from) by += (by ? "; " : "") + "taken on the suggestion set";
   return [h("span", { class: "state-badge state-" + r.action }, words), text + (by ? " (" + by + ")" : "")];
 }
 
@@ -166,9 +167,9 @@ export function undo(ref) {
   var ctx = ref.ctx;
   return saveDecisions(ctx, [{ competency_id: ref.item.competency_id, action: "withdraw" }],
     "Undoing the last decision on " + ref.item.name + "…")
-    .then(function () { return history(ctx); })
-    .then(function (all) {
-      var now = standing(all);
+    .then(function () { return decisions(ctx); })
+    .then(function (log) {
+      var now = log.current;
       cardsOf(ctx.subject, ref.item.competency_id).forEach(function (r) {
         var d = now[r.item.competency_id] || null;
         r.item.review = asReview(d);
@@ -202,8 +203,8 @@ var ACTIONS = { accept: accept, reject: reject, setLevel: setLevel, undo: undo, 
 function showHistory(ref) {
   var box = ref.parts.history;
   if (!box) return;
-  history(ref.ctx).then(function (all) {
-    var mine = all.filter(function (d) { return d.competency_id === ref.item.competency_id; }).reverse();
+  decisions(ref.ctx).then(function (log) {
+    var mine = log.history.filter(function (d) { return d.competency_id === ref.item.competency_id; }).reverse();
     clear(box);
     if (!mine.length) { box.appendChild(h("li", { class: "muted" }, "No decisions yet.")); return; }
     mine.forEach(function (d) {

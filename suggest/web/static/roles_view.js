@@ -9,7 +9,7 @@ import { roleSection } from "./role_section.js";
 import { gapSection } from "./gap.js";
 import { saveDecisions, levelOf } from "./review.js";
 import { prependCard } from "./card_list.js";
-import { history, standing, asReview } from "./history.js";
+import { decisions, asReview } from "./history.js";
 
 export function rolesPath(suffix) {
   return "/v1/positions/" + encodeURIComponent(state.position.id) + (suffix || "");
@@ -226,8 +226,8 @@ function addedItem(entry, i, d) {
 
 /** Competencies reviewers added to roles, from the position's decision log. */
 function showAddedToRoles(pos, ctx) {
-  history(ctx).then(function (all) {
-    var now = standing(all);
+  decisions(ctx).then(function (log) {
+    var now = log.current;
     Object.keys(now).forEach(function (cid) {
       var d = now[cid];
       if (!d || d.action !== "add" || d.role_id === null || d.role_id === undefined) return;

@@ -6,7 +6,7 @@ import { state, forget, cardsOf } from "./state.js";
 import { setHashParam } from "./router.js";
 import { saveDecisions } from "./review.js";
 import { cardList, prependCard } from "./card_list.js";
-import { history, standing, asReview } from "./history.js";
+import { asReview, byCompetency, replay } from "./history.js";
 import { renderJD, point, resetPointer } from "./jd_view.js";
 import { renderActivities, LANG_NAMES } from "./activities.js";
 import { overLimit, foldForm } from "./jd_form.js";
@@ -32,7 +32,7 @@ export function onSuggest(ev) {
   var done = busy("Finding competencies for this job description…");
   api("/v1/suggestions", { method: "POST", body: body })
     .then(function (set) {
-      renderSet(set, []);
+      renderSet(set, {});
       setHashParam("set", set.id);
       done(summary(set));
       $("h-results").setAttribute("tabindex", "-1");
@@ -58,7 +58,8 @@ export function loadSet(id) {
       $("jd-text").dispatchEvent(new Event("input"));
       $("position").value = set.position || "";
       $("department").value = set.department || "";
-      renderSet(set, both[1].history || []);
+      var log = both[1];
+      renderSet(set, log.current ? byCompetency(log.current) : replay(log.history || []));
       done("Suggestion set loaded. " + summary(set));
     })
     .catch(function (err) { done("Loading failed."); showError(err); })
@@ -100,8 +101,8 @@ function setContext(set) {
   };
 }
 
-/** Draw a set. `decisions` is its log, for the competencies reviewers added. */
-export function renderSet(set, decisions) {
+/** Draw a set. `now` (competency id -> standing decision) brings back the competencies reviewers added. */
+export function renderSet(set, now) {
   if (state.set) forget("set:" + state.set.id);
   state.set = set;
   resetPointer();
@@ -120,7 +121,6 @@ export function renderSet(set, decisions) {
   else box.appendChild(h("p", { class: "empty" }, emptyWords(set)));
   renderActivities(set, function (activity, entry, query) { return addToSet(ctx, list, box, activity, entry, query); },
     function (cid) { return cardsOf(ctx.subject, cid).length > 0; });
-  var now = standing(decisions);
   Object.keys(now).forEach(function (cid) {
     var d = now[cid];
     if (!d || d.action !== "add" || cardsOf(ctx.subject, cid).length) return;
