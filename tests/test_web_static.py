@@ -1,5 +1,6 @@
-"""The page's words for errors (suggest/web/static/messages.js): one plain sentence for every code the server
-can return, and for every code the page raises itself, without developer words."""
+"""The page's scripts without a browser: small native ES modules whose imports resolve, and its words for
+errors (messages.js): one plain sentence for every code the server can return, and for every code the page
+raises itself, without developer words."""
 
 from __future__ import annotations
 
@@ -66,3 +67,22 @@ def test_the_check_finds_developer_words():
     for bad in ("Raise CDE_MAX_TEXT_CHARS.", "Run `cde-suggest learn list`.", "Error code text_too_long.",
                 "The server answered 413."):
         assert DEVELOPER.search(bad), bad
+
+
+MAX_MODULE_LINES = 250
+IMPORT = re.compile(r'^import \{([^}]*)\} from "\./([a-z_]+\.js)";', re.MULTILINE)
+EXPORT = re.compile(r"^export (?:function|var|const|let) ([A-Za-z_$][\w$]*)", re.MULTILINE)
+
+
+def test_static_modules_are_small_and_their_imports_resolve():
+    modules = {p.name: p.read_text(encoding="utf-8") for p in STATIC.glob("*.js")}
+    assert "app.js" not in modules and "main.js" in modules
+    for name, js in modules.items():
+        assert js.count("\n") <= MAX_MODULE_LINES, f"{name} has {js.count(chr(10))} lines"
+        for names, target in IMPORT.findall(js):
+            assert target in modules, f"{name} imports {target}, which does not exist"
+            exported = set(EXPORT.findall(modules[target]))
+            wanted = {n.strip() for n in names.split(",") if n.strip()}
+            assert wanted <= exported, f"{name} imports {sorted(wanted - exported)} that {target} does not export"
+    html = (STATIC / "index.html").read_text(encoding="utf-8")
+    assert '<script type="module" src="/static/main.js">' in html
