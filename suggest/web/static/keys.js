@@ -9,7 +9,8 @@ import { accept, reject, setLevel, undo, toggle, openBar, closeBar } from "./rev
 function typing(el) {
   if (!el || !(el instanceof HTMLElement)) return false;
   var tag = el.tagName;
-  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  if (tag === "INPUT") return !/^(checkbox|radio|button|submit|reset|file)$/.test(/** @type {HTMLInputElement} */ (el).type);
+  return tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
 }
 
 /** The card holding focus (focus may be on one of its buttons). */
