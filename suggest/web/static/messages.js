@@ -76,6 +76,7 @@ export var MESSAGES = {
   invalid_ask: "Statements must be listed under attitude, skill or knowledge.",
   modify_needs_change: "To change a suggestion, pick a level other than the suggested one.",
   unknown_competency: "That competency is not in the dictionary these suggestions came from. Pick one from the search.",
+  placement_needs_add: "Only a competency you add goes on an activity or a role. Reload the page and try again.",
   nothing_to_withdraw: "There is no decision of yours on this competency to take back. Reload to see where it stands.",
   unknown_activity: "That activity is not part of this job description. Reload the page and try again.",
   idempotency_key_reused: "That save clashed with an earlier one. Please try again.",

@@ -12,8 +12,10 @@ import { ACTION_WORDS, state, cardsOf } from "./state.js";
 import { cardBody, choiceBar } from "./card_parts.js";
 import { decisions, stale, asReview } from "./history.js";
 
+/** The level that stands: set on the page, else the reviewer's (as the server sent it), else suggested. */
 export function levelOf(item) {
-  return item.level || item.required_level || item.suggested_level;
+  var r = item.review;
+  return item.level || (r && r.action !== "reject" && r.level) || item.required_level || item.suggested_level;
 }
 
 /** "Level 3 means …" for the card's current level: the set's own descriptor, else the dictionary's. */
