@@ -56,9 +56,9 @@ class Settings(BaseSettings):
                                                             "before encoding")
     max_batch_items: int = Field(1_000, ge=1, description="Most items in one `cde-suggest batch` file")
     # `cde-suggest batch --engine ray` (suggest/batch_ray.py)
-    ray_address: str | None = Field(None, description="Ray cluster for `batch --engine ray` (e.g. "
-                                                      "ray://head:10001 or auto); unset = a local Ray on this "
-                                                      "machine")
+    ray_address: str | None = Field(None, description="Ray cluster for `batch --engine ray`: auto "
+                                                      "(the cluster this node joined) or HEAD:6379; unset = a "
+                                                      "local Ray on this machine")
     ray_actors: int = Field(2, ge=1, le=1024, description="Actors in `batch --engine ray`, each holding one model")
     ray_threads_per_actor: int | None = Field(None, ge=1, le=64, description="Encoder threads (and Ray CPUs) per "
                                                                             "actor; unset = this machine's cores "

@@ -82,8 +82,8 @@ def batch(
                                                                 "OUT.parquet")],
     engine: Annotated[str, typer.Option(help="local: this process; ray: a pool of Ray actors, one model each")] = "local",
     actors: Annotated[Optional[int], typer.Option(help="Ray actors (default CDE_RAY_ACTORS)", min=1)] = None,
-    address: Annotated[Optional[str], typer.Option(help="Ray cluster to join, e.g. auto or ray://head:10001 "
-                                                        "(default CDE_RAY_ADDRESS; unset = local Ray)")] = None,
+    address: Annotated[Optional[str], typer.Option(help="Ray cluster to join: auto or HEAD:6379 (default "
+                                                        "CDE_RAY_ADDRESS; unset = a local Ray)")] = None,
     threads_per_actor: Annotated[Optional[int], typer.Option(help="Encoder threads per actor (default: cores / "
                                                                   "actors locally)", min=1)] = None,
     report: Annotated[bool, typer.Option("--report", help="Print throughput (JDs/s once every worker is up) "
@@ -103,7 +103,8 @@ def batch(
         run = _run_ray if engine == "ray" else _run_local
         with RecordWriter(output) as writer:
             figures = run(settings, items, writer, actors=actors or settings.ray_actors,
-                          address=address or settings.ray_address, threads=threads_per_actor)
+                          address=address or settings.ray_address,
+                          threads=threads_per_actor or settings.ray_threads_per_actor)
         err.print(f"wrote {writer.count} results to {output} ({writer.failed} failed)")
         if report:
             print(json.dumps(figures))

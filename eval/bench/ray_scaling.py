@@ -1,0 +1,56 @@
+"""Ray batch throughput with 1 and 2 actors (or any list), in one Ray session, on the generated corpus.
+
+    python eval/bench/ray_scaling.py [--items 200] [--actors 1,2] [--address ADDR]
+
+Each pool gets the machine's cores shared out (cores / actors encoder threads per actor, the CLI's
+default), so the figures compare the same CPUs used two ways. Printed as JSON: one line per pool with
+`jd_per_s` counted once every actor is up (model loads left out), then the ratio of the last pool to
+the first. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from batch_corpus import corpus  # noqa: E402
+
+from suggest import batch_ray  # noqa: E402
+from suggest.batch import items_from_rows  # noqa: E402
+from suggest.settings import Settings  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=200)
+    parser.add_argument("--actors", default="1,2", help="comma-separated pool sizes, run in this order")
+    parser.add_argument("--address", default=None, help="Ray cluster to join (default: a local Ray)")
+    args = parser.parse_args()
+    settings = Settings()
+    pools = [int(a) for a in args.actors.split(",")]
+    items = items_from_rows(corpus(args.items))
+    cores = os.cpu_count() or 1
+    batch_ray.start(settings, address=args.address, cpus=max([cores] + pools))
+    figures = []
+    try:
+        for actors in pools:
+            threads = batch_ray.threads_per_actor(actors, requested=None, cores=cores, on_cluster=bool(args.address),
+                                                  default_threads=settings.torch_threads)
+            stats = batch_ray.RayStats(actors=actors, threads_per_actor=threads, address=args.address)
+            done = sum(1 for _ in batch_ray.run(settings, items, actors=actors, threads=threads, stats=stats))
+            assert done == len(items)
+            figures.append(stats.report(done))
+            print(json.dumps(figures[-1]), flush=True)
+    finally:
+        batch_ray.stop()
+    first, last = figures[0]["jd_per_s"], figures[-1]["jd_per_s"]
+    print(json.dumps({"cores": cores, "load_average": [round(x, 2) for x in os.getloadavg()],
+                      f"ratio_{pools[-1]}_to_{pools[0]}_actors": round(last / first, 3) if first else None}))
+
+
+if __name__ == "__main__":
+    main()
