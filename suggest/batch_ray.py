@@ -118,11 +118,32 @@ class RayStats:
                 "workers_seen": steady["workers"]}
 
 
+def head_of(address: str) -> tuple[str, int] | None:
+    """(host, port) of a HOST:PORT or ray://HOST:PORT address; None for auto and other forms Ray resolves."""
+    rest = address.split("://", 1)[-1].rstrip("/")
+    host, sep, port = rest.rpartition(":")
+    return (host.strip("[]"), int(port)) if sep and host and port.isdigit() else None
+
+
+def _check_reachable(address: str, timeout_s: float) -> None:
+    """Ray retries a dead address for minutes; one TCP connect says at once whether anything listens there."""
+    head = head_of(address)
+    if head is None:
+        return
+    try:
+        socket.create_connection(head, timeout=timeout_s).close()
+    except OSError as exc:
+        raise EngineError(f"nothing answers at {address} ({exc}); start the head with `ray start --head` or "
+                          "check the address", code="ray_unreachable") from exc
+
+
 def start(settings: Settings, *, address: str | None, cpus: int) -> float:
     """Join the cluster at `address`, or start a quiet local Ray with `cpus` CPUs. Seconds taken."""
     ray = _ray()
     t0 = time.perf_counter()
     if not ray.is_initialized():
+        if address:
+            _check_reachable(address, settings.ray_connect_timeout_s)
         quiet = {"include_dashboard": False, "logging_level": logging.WARNING, "log_to_driver": False}
         try:
             if address:

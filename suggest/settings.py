@@ -64,6 +64,8 @@ class Settings(BaseSettings):
                                                                             "actor; unset = this machine's cores "
                                                                             "/ actors locally, CDE_TORCH_THREADS "
                                                                             "on a cluster")
+    ray_connect_timeout_s: float = Field(10.0, gt=0, le=600, description="Longest wait for a Ray head named by "
+                                                                       "an address to answer")
     ray_batch_items: int = Field(4, ge=1, le=1024, description="Job descriptions handed to an actor at a time "
                                                               "(small batches keep both actors busy to the end)")
     max_id_chars: int = Field(64, ge=8, description="Longest competency id or reason code")

@@ -122,3 +122,26 @@ def test_without_ray_the_engine_names_the_extra_to_install(monkeypatch):
     with pytest.raises(EngineError) as exc:
         batch_ray._ray()
     assert exc.value.code == "scale_extra_missing" and "cde-suggest[scale]" in exc.value.message
+
+
+@pytest.mark.parametrize("address, head", [
+    ("10.0.0.5:6379", ("10.0.0.5", 6379)), ("ray://head.example:10001", ("head.example", 10001)),
+    ("[::1]:6379", ("::1", 6379)), ("auto", None), ("head-without-port", None),
+])
+def test_the_head_is_read_from_an_address(address, head):
+    from suggest.batch_ray import head_of
+
+    assert head_of(address) == head
+
+
+def test_a_dead_address_fails_at_once_with_a_code(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port that was free a moment ago: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "Prepare the budget."}\n')
+    result = CliRunner().invoke(app, ["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--engine", "ray",
+                                      "--address", f"127.0.0.1:{port}"], env={"CDE_RAY_CONNECT_TIMEOUT_S": "2"})
+    assert result.exit_code == 2 and "ray_unreachable" in result.output
