@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import socket
 import time
 from collections.abc import Iterator, Sequence
@@ -76,8 +77,14 @@ class SuggestActor:
         from .suggester import Suggester
 
         settings = settings.model_copy(update={"torch_threads": threads})
-        with _first_load_alone(settings):
-            self.suggester = Suggester.from_settings(settings)
+        self.failure: bytes | None = None
+        try:
+            with _first_load_alone(settings):
+                self.suggester = Suggester.from_settings(settings)
+        except CDEError as exc:
+            # Ray would report this as "the actor died", with its code and fix lost in a traceback's text;
+            # handed back with the first batch, the command stops with the same error the local engine gives
+            self.failure = pickle.dumps(exc)
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self.ready = time.time()  # wall clock: spans from different processes are compared
 
@@ -85,11 +92,14 @@ class SuggestActor:
         import pyarrow as pa
 
         start = time.time()
-        records = [suggest_item(self.suggester, item_id, text)
-                   for item_id, text in zip(batch.column("id").to_pylist(), batch.column("text").to_pylist())]
+        pairs = zip(batch.column("id").to_pylist(), batch.column("text").to_pylist())
+        if self.failure is not None:
+            records = [dict.fromkeys(RECORD_FIELDS, None) | {"id": item_id, "competency_ids": []} for item_id, _ in pairs]
+        else:
+            records = [suggest_item(self.suggester, item_id, text) for item_id, text in pairs]
         end = time.time()
         for r in records:
-            r.update(_worker=self.worker, _ready=self.ready, _start=start, _end=end)
+            r.update(_worker=self.worker, _ready=self.ready, _start=start, _end=end, _failure=self.failure)
         return pa.Table.from_pylist(records, schema=_schema(pa))
 
 
@@ -97,7 +107,7 @@ def _schema(pa):
     return pa.schema([("id", pa.string()), ("result", pa.string()), ("error", pa.string()),
                       ("error_code", pa.string()), ("competency_ids", pa.list_(pa.string())),
                       ("_worker", pa.string()), ("_ready", pa.float64()), ("_start", pa.float64()),
-                      ("_end", pa.float64())])
+                      ("_end", pa.float64()), ("_failure", pa.binary())])
 
 
 @dataclass
@@ -158,7 +168,7 @@ def start(settings: Settings, *, address: str | None, cpus: int) -> float:
     ctx.enable_progress_bars = False  # the command draws its own bar, over finished items
     if hasattr(ctx, "print_on_execution_start"):
         ctx.print_on_execution_start = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    logging.getLogger("ray.data").setLevel(logging.ERROR)  # its notices (progress bars off, plans) are noise here
     return time.perf_counter() - t0
 
 
@@ -194,6 +204,8 @@ def run(settings: Settings, items: Sequence[Item], *, actors: int, threads: int,
     try:
         for batch in out.iter_batches(batch_format="pyarrow", batch_size=None):
             for row in batch.to_pylist():
+                if row["_failure"] is not None:  # written by our own actor just above: the error it met
+                    raise pickle.loads(row["_failure"])
                 key = (row["_worker"], row["_start"])
                 old = spans.get(key)
                 spans[key] = Span(row["_worker"], row["_ready"], row["_start"], row["_end"],

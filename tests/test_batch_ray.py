@@ -68,3 +68,13 @@ def test_ray_and_local_batches_give_identical_suggestion_sets(tmp_path, real_set
         differences += _same(lo["result"], result, lo["id"])
     assert not differences, differences[:5]
     assert sum(len(r["competency_ids"]) for r in from_ray) > 5 * len(rows)  # real sets, not empty ones
+
+
+@pytest.mark.slow
+def test_an_actor_that_cannot_load_its_model_stops_the_run_with_the_models_code(tmp_path, real_settings):
+    (tmp_path / "in.jsonl").write_text(json.dumps({"text": "- Maintain the RTI register."}) + "\n")
+    env = {"CDE_DATA_DIR": str(real_settings.data_dir), "CDE_CACHE_DIR": str(real_settings.resolved_cache_dir),
+           "CDE_MODEL_ID": "no-such-model"}
+    result = CliRunner().invoke(app, ["batch", str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl"),
+                                      "--engine", "ray", "--actors", "1"], env=env)
+    assert result.exit_code == 2 and "model_unknown" in result.output and "Traceback" not in result.output
