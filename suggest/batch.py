@@ -24,7 +24,8 @@ def items_from_rows(rows: Sequence[dict[str, Any]]) -> list[Item]:
     items = []
     for n, row in enumerate(rows):
         text = row.get("text")
-        items.append((str(row.get("id") or n + 1), text if isinstance(text, str) else "" if text is None else str(text)))
+        text = text if isinstance(text, str) else "" if text is None else str(text)
+        items.append((str(row.get("id") or n + 1), text))
     return items
 
 

@@ -94,7 +94,7 @@ class SuggestActor:
         start = time.time()
         pairs = zip(batch.column("id").to_pylist(), batch.column("text").to_pylist())
         if self.failure is not None:
-            records = [dict.fromkeys(RECORD_FIELDS, None) | {"id": item_id, "competency_ids": []} for item_id, _ in pairs]
+            records = [dict.fromkeys(RECORD_FIELDS) | {"id": item_id, "competency_ids": []} for item_id, _ in pairs]
         else:
             records = [suggest_item(self.suggester, item_id, text) for item_id, text in pairs]
         end = time.time()

@@ -80,7 +80,8 @@ def batch(
                                                "optional 'id')")],
     output: Annotated[Path, typer.Option("-o", "--output", help="OUT.jsonl (one JSON result per line) or "
                                                                 "OUT.parquet")],
-    engine: Annotated[str, typer.Option(help="local: this process; ray: a pool of Ray actors, one model each")] = "local",
+    engine: Annotated[str, typer.Option(help="local: this process; ray: a pool of Ray actors, one model "
+                                             "each")] = "local",
     actors: Annotated[Optional[int], typer.Option(help="Ray actors (default CDE_RAY_ACTORS)", min=1)] = None,
     address: Annotated[Optional[str], typer.Option(help="Ray cluster to join: auto or HEAD:6379 (default "
                                                         "CDE_RAY_ADDRESS; unset = a local Ray)")] = None,
