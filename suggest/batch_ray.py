@@ -151,6 +151,9 @@ def start(settings: Settings, *, address: str | None, cpus: int) -> float:
     """Join the cluster at `address`, or start a quiet local Ray with `cpus` CPUs. Seconds taken."""
     ray = _ray()
     t0 = time.perf_counter()
+    # Ray otherwise reports usage statistics over the network; a batch of an office's JDs has no business
+    # reaching out. Set RAY_USAGE_STATS_ENABLED=1 to allow it.
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     if not ray.is_initialized():
         if address:
             _check_reachable(address, settings.ray_connect_timeout_s)
