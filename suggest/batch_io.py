@@ -114,5 +114,7 @@ class RecordWriter:
     def __enter__(self) -> "RecordWriter":
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type, *_: object) -> None:
         self.close()
+        if exc_type is not None and self.count == 0:  # failed before any result (e.g. no model): leave no file
+            self.path.unlink(missing_ok=True)

@@ -145,3 +145,4 @@ def test_a_dead_address_fails_at_once_with_a_code(tmp_path):
     result = CliRunner().invoke(app, ["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--engine", "ray",
                                       "--address", f"127.0.0.1:{port}"], env={"CDE_RAY_CONNECT_TIMEOUT_S": "2"})
     assert result.exit_code == 2 and "ray_unreachable" in result.output
+    assert not (tmp_path / "out.jsonl").exists()  # a run that made nothing leaves no empty file behind
