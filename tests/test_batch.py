@@ -146,3 +146,13 @@ def test_a_dead_address_fails_at_once_with_a_code(tmp_path):
                                       "--address", f"127.0.0.1:{port}"], env={"CDE_RAY_CONNECT_TIMEOUT_S": "2"})
     assert result.exit_code == 2 and "ray_unreachable" in result.output
     assert not (tmp_path / "out.jsonl").exists()  # a run that made nothing leaves no empty file behind
+
+
+def test_auto_without_a_running_cluster_fails_with_a_code(tmp_path, monkeypatch):
+    pytest.importorskip("ray")
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "Prepare the budget."}\n')
+    result = CliRunner().invoke(app, ["batch", str(src), "-o", str(tmp_path / "out.jsonl"), "--engine", "ray",
+                                      "--address", "auto"])
+    assert result.exit_code == 2 and "ray_unreachable" in result.output
