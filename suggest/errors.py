@@ -139,6 +139,15 @@ CODES: dict[str, Code] = {
     "adapter_base_mismatch": Code(503, "The model adapter was made for other model weights. Retrain it or set "
                                        "CDE_ADAPTER=none."),
     "runtime_missing": Code(503, "The fast runtime is not installed. Install onnxruntime or set CDE_RUNTIME=torch."),
+    # batch engines
+    "engine_unavailable": Code(503, "The batch engine could not be started. Run the command again, or use "
+                                    "--engine local."),
+    "scale_extra_missing": Code(503, "Ray or pyarrow is not installed. Run pip install 'cde-suggest[scale]', "
+                                     "or use --engine local with JSONL or CSV files."),
+    "ray_unreachable": Code(503, "The Ray cluster could not be reached. Check the address (ray status on the "
+                                 "head node) or leave out --address to run on this machine."),
+    "engine_failed": Code(503, "The batch engine stopped before every item was done. Check the message, then run "
+                               "the command again."),
     # evaluation
     "missing_benchmark": Code(_INPUT, "Name a benchmark or a gold file to evaluate."),
     "bad_gold_line": Code(_INPUT, "A line of the gold file is not {id, text, gold}. Fix that line."),
@@ -218,3 +227,9 @@ class RateLimited(CDEError):
 
 class NotReady(CDEError):
     code = "not_ready"
+
+
+class EngineError(CDEError):
+    """A batch engine (Ray) is not installed, cannot reach its cluster, or failed part-way."""
+
+    code = "engine_unavailable"

@@ -55,6 +55,19 @@ class Settings(BaseSettings):
     max_activity_chars: int = Field(600, ge=40, description="An activity is cut to this many characters "
                                                             "before encoding")
     max_batch_items: int = Field(1_000, ge=1, description="Most items in one `cde-suggest batch` file")
+    # `cde-suggest batch --engine ray` (suggest/batch_ray.py)
+    ray_address: str | None = Field(None, description="Ray cluster for `batch --engine ray`: auto "
+                                                      "(the cluster this node joined) or HEAD:6379; unset = a "
+                                                      "local Ray on this machine")
+    ray_actors: int = Field(2, ge=1, le=1024, description="Actors in `batch --engine ray`, each holding one model")
+    ray_threads_per_actor: int | None = Field(None, ge=1, le=64, description="Encoder threads (and Ray CPUs) per "
+                                                                            "actor; unset = this machine's cores "
+                                                                            "/ actors locally, CDE_TORCH_THREADS "
+                                                                            "on a cluster")
+    ray_connect_timeout_s: float = Field(10.0, gt=0, le=600, description="Longest wait for a Ray head named by "
+                                                                       "an address to answer")
+    ray_batch_items: int = Field(4, ge=1, le=1024, description="Job descriptions handed to an actor at a time "
+                                                              "(small batches keep both actors busy to the end)")
     max_id_chars: int = Field(64, ge=8, description="Longest competency id or reason code")
     max_name_chars: int = Field(200, ge=20, description="Longest name: reviewer, position, department, key, "
                                                         "role")
