@@ -48,6 +48,16 @@ class Settings(BaseSettings):
                                                                                  "words and Latin terms) for "
                                                                                  "Hindi and mixed lines")
     encode_batch_size: int = Field(64, ge=1, le=1024, description="Sentences per encoder call")
+    # micro-batching (suggest/microbatch.py): concurrent requests share one encoder call
+    microbatch: bool = Field(True, description="Encode the lines of concurrent suggestion requests together, in "
+                                               "one model call; off: each request encodes alone")
+    batch_window_ms: float = Field(2.0, ge=0.0, le=1000.0, description="How long the first request of a batch "
+                                                                       "waits for others to join (ms); requests "
+                                                                       "arriving while a batch encodes join the "
+                                                                       "next one anyway")
+    batch_max_sentences: int = Field(256, ge=1, le=100_000, description="Most lines encoded in one micro-batch")
+    batch_chunk_items: int = Field(32, ge=1, le=10_000, description="Items `cde-suggest batch` encodes in one "
+                                                                     "model call")
 
     # input limits
     max_text_chars: int = Field(20_000, ge=100, description="Longest job description accepted (characters)")
@@ -119,7 +129,10 @@ class Settings(BaseSettings):
     # far below SQLite's 2**63 - 1, so an offset can never overflow the driver (it used to give 500)
     max_page_offset: int = Field(10**9, ge=0, le=2**62, description="Largest offset a list request may ask for")
     # model calls are CPU-bound: run a few at a time, queue a few more, refuse the rest quickly (503)
-    max_concurrent_suggest: int = Field(1, ge=1, description="Model calls running at once")
+    # several at once, so their encodes can share a micro-batch; the encoder itself runs one batch at a time
+    max_concurrent_suggest: int = Field(8, ge=1, description="Model calls (suggestions, uploads, position "
+                                                             "edits) worked on at once; their encodes are "
+                                                             "micro-batched")
     max_queued_suggest: int = Field(16, ge=0, description="Model calls allowed to wait for a slot")
     queue_timeout_s: float = Field(30.0, gt=0, description="Longest wait for a slot before 503 busy")
     # uploads are bounded by work, not only bytes: a small zip can hold a million paragraphs

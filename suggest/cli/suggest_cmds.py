@@ -102,7 +102,8 @@ def batch(
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write one JSON result per line")],
     dictionary: DictOpt = None,
 ) -> None:
-    """Suggest competencies for many job descriptions. A bad item is reported in its line, not fatal."""
+    """Suggest competencies for many job descriptions. A bad item is reported in its line, not fatal.
+    The lines of CDE_BATCH_CHUNK_ITEMS items are encoded together, in one model call."""
     from tqdm import tqdm
 
     with friendly_errors():
@@ -110,13 +111,18 @@ def batch(
         rows = _read_batch(input, settings.max_batch_items)
         suggester = build_suggester(settings)
         failed = 0
-        with output.open("w", encoding="utf-8") as f:
-            for n, row in enumerate(tqdm(rows, desc="suggesting", unit="jd", file=sys.stderr)):
-                item_id = str(row.get("id") or n + 1)
-                try:
-                    res = suggester.suggest(row.get("text") or "")
-                    f.write(json.dumps({"id": item_id, "result": res.model_dump(mode="json")}) + "\n")
-                except CDEError as exc:
-                    failed += 1
-                    f.write(json.dumps({"id": item_id, "error": exc.to_dict()}) + "\n")
+        step = settings.batch_chunk_items
+        with output.open("w", encoding="utf-8") as f, \
+                tqdm(total=len(rows), desc="suggesting", unit="jd", file=sys.stderr) as bar:
+            for start in range(0, len(rows), step):
+                chunk = rows[start:start + step]
+                results = suggester.suggest_many([row.get("text") or "" for row in chunk])
+                for n, (row, res) in enumerate(zip(chunk, results), start=start):
+                    item_id = str(row.get("id") or n + 1)
+                    if isinstance(res, CDEError):
+                        failed += 1
+                        f.write(json.dumps({"id": item_id, "error": res.to_dict()}) + "\n")
+                    else:
+                        f.write(json.dumps({"id": item_id, "result": res.model_dump(mode="json")}) + "\n")
+                bar.update(len(chunk))
         err.print(f"wrote {len(rows)} results to {output} ({failed} failed)")
