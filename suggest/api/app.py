@@ -97,6 +97,11 @@ def create_app(settings: Settings | None = None, *, suggester=None, store=None, 
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app with settings from the environment: what each `serve --workers N` process runs."""
+    return create_app(Settings())
+
+
 def contract_schema() -> dict[str, Any]:
     """The OpenAPI document as committed in docs/openapi.json: built with the default settings whatever the
     environment says, since the settings' bounds are part of it."""
