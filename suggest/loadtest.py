@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import secrets
 import socket
 import subprocess
@@ -28,19 +27,18 @@ from pathlib import Path
 
 from .errors import CDEError
 
-# a duty line in the samples: a bullet, a number or a letter in brackets, then the duty
-_DUTY = re.compile(r"^\s*(?:[-•*]|\d+[.)]|\([a-z]\))\s+(\S.*)$")
-
-
 def sample_jds(folder: Path, *, whole: bool = False, per_jd: int = 3) -> list[str]:
-    """The JDs the clients post: each sample file whole, or its duty lines `per_jd` at a time."""
+    """The JDs the clients post: each sample file whole, or its activities (as the service splits them)
+    `per_jd` at a time, as bullet lists."""
+    from .segment import read_jd
+
     files = sorted(folder.glob("*.txt"))
     if not files:
         raise CDEError(f"no .txt job descriptions in {folder}", code="file_not_found")
     texts = [f.read_text(encoding="utf-8") for f in files]
     if whole:
         return texts
-    duties = [m.group(1).strip() for t in texts for line in t.splitlines() if (m := _DUTY.match(line))]
+    duties = [a.text for t in texts for a in read_jd(t).activities]
     groups = [duties[i:i + per_jd] for i in range(0, len(duties) - per_jd + 1, per_jd)]
     return ["Duties:\n" + "".join(f"- {d}\n" for d in g) for g in groups]
 
@@ -75,6 +73,37 @@ def summarise(latencies_s: list[float], statuses: list[str], seconds: float, cli
 class Target:
     url: str
     key: str
+    pid: int | None = None  # the server's process, when started here
+
+
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by a server process and its workers. Per request, this is the figure that
+    holds on a shared machine, where wall-clock rates move with the neighbours' load."""
+    import psutil
+
+    try:
+        procs = [psutil.Process(pid)]
+        procs += procs[0].children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def measure(target: Target, jds: list[str], *, clients: int, seconds: float) -> dict[str, object]:
+    """`run_load`, plus the server's CPU milliseconds per request when it runs here."""
+    before = server_cpu_s(target.pid) if target.pid else None
+    result = run_load(target, jds, clients=clients, seconds=seconds)
+    if before is not None and result["sent"]:
+        spent = server_cpu_s(target.pid) - before
+        result["server_cpu_ms_per_req"] = round(spent * 1000 / result["sent"], 1)
+    return result
 
 
 def run_load(target: Target, jds: list[str], *, clients: int, seconds: float, warmup_s: float = 1.0,
@@ -84,6 +113,7 @@ def run_load(target: Target, jds: list[str], *, clients: int, seconds: float, wa
 
     latencies: list[float] = []
     statuses: list[str] = []
+    sent = [0]  # every answered request, warm-up included: what the server's CPU time was spent on
     lock = threading.Lock()
     start = time.perf_counter() + warmup_s
     stop = start + seconds
@@ -104,8 +134,9 @@ def run_load(target: Target, jds: list[str], *, clients: int, seconds: float, wa
                     status = type(exc).__name__
                 t1 = time.perf_counter()
                 i += clients  # each client walks the JDs from its own place
-                if t0 >= start and t1 <= stop:  # only requests wholly inside the measured span count
-                    with lock:
+                with lock:
+                    sent[0] += 1
+                    if t0 >= start and t1 <= stop:  # only requests wholly inside the measured span count
                         latencies.append(t1 - t0)
                         statuses.append(status)
 
@@ -114,7 +145,7 @@ def run_load(target: Target, jds: list[str], *, clients: int, seconds: float, wa
         t.start()
     for t in threads:
         t.join(seconds + warmup_s + timeout_s + 5)
-    return summarise(latencies, statuses, seconds, clients)
+    return {**summarise(latencies, statuses, seconds, clients), "sent": sent[0]}
 
 
 def _free_port() -> int:
@@ -139,7 +170,7 @@ def local_server(cache_dir: Path, *, workers: int = 1, database_url: str | None 
         log = open(Path(data) / "server.log", "w+b")
         proc = subprocess.Popen(cmd, env=child_env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            target = Target(f"http://127.0.0.1:{port}", key)
+            target = Target(f"http://127.0.0.1:{port}", key, proc.pid)
             wait_ready(target.url, ready_timeout_s, proc, Path(data) / "server.log")
             yield target
         finally:

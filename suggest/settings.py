@@ -56,6 +56,10 @@ class Settings(BaseSettings):
                                                                        "arriving while a batch encodes join the "
                                                                        "next one anyway")
     batch_max_sentences: int = Field(256, ge=1, le=100_000, description="Most lines encoded in one micro-batch")
+    # FAISS's OpenMP threads spin between searches and steal the encoder's cores; a request's search is a
+    # few rows over 2.5k, so one thread is ~10x cheaper in CPU on a busy 2-core machine (measured)
+    search_threads: int = Field(1, ge=1, le=64, description="FAISS threads per search (set at load; more only "
+                                                            "pays for searches of thousands of rows)")
     batch_chunk_items: int = Field(32, ge=1, le=10_000, description="Items `cde-suggest batch` encodes in one "
                                                                      "model call")
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from . import rank as ranking
@@ -99,6 +100,7 @@ class Suggester:
         # spaCy's import (thinc pulls in torch) is the slowest part of a start; run it beside the model load
         warm = threading.Thread(target=preload_sentencizer, name="cde-spacy", daemon=True)
         warm.start()
+        faiss.omp_set_num_threads(settings.search_threads)  # process-wide: FAISS has no per-index setting
         dictionary = dictionary or load_dictionary(settings.dictionary)
         encoder = encoder or load_encoder(settings.model_id, threads=settings.torch_threads,
                                           batch_size=settings.encode_batch_size, runtime=settings.runtime,

@@ -31,7 +31,7 @@ def loadtest(
     """Load-test POST /v1/suggestions: N clients for D seconds, each posting without pause."""
     from ..bench import repo_file
     from ..errors import InputError
-    from ..loadtest import Target, local_server, run_load, sample_jds
+    from ..loadtest import Target, local_server, measure, run_load, sample_jds
 
     with friendly_errors():
         jds = sample_jds(samples or repo_file("eval", "samples"), whole=whole)
@@ -45,7 +45,7 @@ def loadtest(
             err.print("starting a server (model, index, empty store)…")
             with local_server(settings.resolved_cache_dir, workers=workers, database_url=database_url) as target, \
                     err.status(f"{clients} clients for {duration:g} s…"):
-                result = run_load(target, jds, clients=clients, seconds=duration)
+                result = measure(target, jds, clients=clients, seconds=duration)
             result.update(server="started here", workers=workers,
                           database="postgresql" if database_url and "postgres" in database_url else "sqlite")
         result["jds"] = "whole" if whole else "3 duties"
@@ -55,5 +55,7 @@ def loadtest(
         out.print(f"{result['ok']} of {result['requests']} requests answered 201 in {result['seconds']} s by "
                   f"{clients} clients: [bold]{result['rps']} req/s[/], p50 {result['p50_ms']} ms, "
                   f"p99 {result['p99_ms']} ms")
+        if "server_cpu_ms_per_req" in result:
+            out.print(f"server CPU per request: {result['server_cpu_ms_per_req']} ms")
         if result["errors"]:
             out.print("errors: " + ", ".join(f"{k}: {v}" for k, v in result["errors"].items()))
