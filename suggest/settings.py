@@ -125,6 +125,8 @@ class Settings(BaseSettings):
     # service
     host: str = Field("127.0.0.1", description="Interface `serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on")
+    workers: int = Field(1, ge=1, le=64, description="Server processes `serve` starts on the port; with more "
+                                                     "than one, each takes requests only once its model is loaded")
     max_body_bytes: int = Field(512 * 1024, ge=1024, description="Whole request body cap (413 above it)")
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Uploaded .txt/.docx/.pdf cap")
     max_decisions: int = Field(200, ge=1, description="Decisions per request")

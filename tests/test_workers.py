@@ -59,6 +59,10 @@ def test_cache_lock_makes_loads_take_turns(tmp_path):
     assert most[0] == 1
 
 
+def _loads(store: Store) -> int:
+    return store.list_events(limit=10, offset=0, kind="dictionary.load")[1]
+
+
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_two_workers_over_postgres_keep_one_audit_chain(real_suggester, real_settings, db_url_pg, monkeypatch):
@@ -68,12 +72,19 @@ def test_two_workers_over_postgres_keep_one_audit_chain(real_suggester, real_set
     reviewers = [store.create_key(f"reviewer-{i}", "reviewer")[0] for i in range(4)]
     jds = sample_jds(REPO / "eval" / "samples")[:8]
     with local_server(real_settings.resolved_cache_dir, workers=2, database_url=db_url_pg) as target:
+        # the port answers once one worker is ready; each worker appends dictionary.load when it is
+        deadline = time.monotonic() + 300
+        while _loads(store) < 2 and time.monotonic() < deadline:
+            time.sleep(1)
+        assert _loads(store) == 2  # both processes loaded and appended to the one chain
         sets: list[dict] = []
         statuses: list[int] = []
         lock = threading.Lock()
 
         def client(n: int) -> None:
-            with httpx.Client(base_url=target.url, timeout=120) as http:
+            # a connection per request, so the kernel hands requests to both workers
+            with httpx.Client(base_url=target.url, timeout=120, limits=httpx.Limits(max_keepalive_connections=0)) \
+                    as http:
                 r = http.post("/v1/suggestions", json={"text": jds[n]}, headers={"Authorization": f"Bearer {target.key}"})
                 with lock:
                     statuses.append(r.status_code)
@@ -101,7 +112,6 @@ def test_two_workers_over_postgres_keep_one_audit_chain(real_suggester, real_set
     events, _ = store.list_events(limit=200, offset=0)
     kinds = [e["kind"] for e in events]
     assert kinds.count("decision") == expected
-    assert kinds.count("dictionary.load") == 2  # each worker process loaded and appended to the one chain
     monkeypatch.setenv("CDE_DATABASE_URL", db_url_pg)
     result = CliRunner().invoke(cli, ["audit", "verify"])
     assert result.exit_code == 0 and "ok" in result.output, result.output
