@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CDEError
+from .errors import InputError, NotReady
 
 def sample_jds(folder: Path, *, whole: bool = False, per_jd: int = 3) -> list[str]:
     """The JDs the clients post: each sample file whole, or its activities (as the service splits them)
@@ -34,7 +34,7 @@ def sample_jds(folder: Path, *, whole: bool = False, per_jd: int = 3) -> list[st
 
     files = sorted(folder.glob("*.txt"))
     if not files:
-        raise CDEError(f"no .txt job descriptions in {folder}", code="file_not_found")
+        raise InputError(f"no .txt job descriptions in {folder}", code="file_not_found")
     texts = [f.read_text(encoding="utf-8") for f in files]
     if whole:
         return texts
@@ -191,7 +191,7 @@ def wait_ready(url: str, timeout_s: float, proc: subprocess.Popen | None = None,
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             tail = log.read_text(errors="replace")[-2000:] if log else ""
-            raise CDEError(f"the server exited with status {proc.returncode} before it was ready:\n{tail}",
+            raise NotReady(f"the server exited with status {proc.returncode} before it was ready:\n{tail}",
                            code="server_not_ready")
         try:
             if httpx.get(url + "/readyz", timeout=5).status_code == 200:
@@ -199,4 +199,4 @@ def wait_ready(url: str, timeout_s: float, proc: subprocess.Popen | None = None,
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise CDEError(f"the server at {url} was not ready within {timeout_s:.0f} s", code="server_not_ready")
+    raise NotReady(f"the server at {url} was not ready within {timeout_s:.0f} s", code="server_not_ready")
