@@ -9,7 +9,7 @@ unchanged.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,24 +29,29 @@ def items_from_rows(rows: Sequence[dict[str, Any]]) -> list[Item]:
     return items
 
 
-def suggest_item(suggester, item_id: str, text: str) -> dict[str, Any]:
+def record(item_id: str, res: Any) -> dict[str, Any]:
     """One record: the suggestion set, or the error that item met (a bad item never stops the batch)."""
-    try:
-        res = suggester.suggest(text)
-    except CDEError as exc:
-        return {"id": item_id, "result": None, "error": json.dumps(exc.to_dict()), "error_code": exc.code,
+    if isinstance(res, CDEError):
+        return {"id": item_id, "result": None, "error": json.dumps(res.to_dict()), "error_code": res.code,
                 "competency_ids": []}
     return {"id": item_id, "result": json.dumps(res.model_dump(mode="json")), "error": None, "error_code": None,
             "competency_ids": [s.competency_id for s in res.suggestions]}
 
 
-def suggest_items(suggester, items: Iterable[Item],
+def suggest_chunk(suggester, items: Sequence[Item]) -> list[dict[str, Any]]:
+    """The records of several items whose lines go through the encoder in one call (`suggest_many`);
+    each item is still ranked on its own, so a record is what `suggest` alone would give."""
+    results = suggester.suggest_many([text for _, text in items])
+    return [record(item_id, res) for (item_id, _), res in zip(items, results)]
+
+
+def suggest_items(suggester, items: Sequence[Item], *, chunk: int = 1,
                   on_done: Callable[[dict[str, Any]], None] | None = None) -> Iterator[dict[str, Any]]:
-    for item_id, text in items:
-        record = suggest_item(suggester, item_id, text)
-        if on_done:
-            on_done(record)
-        yield record
+    for start in range(0, len(items), max(1, chunk)):
+        for rec in suggest_chunk(suggester, items[start:start + max(1, chunk)]):
+            if on_done:
+                on_done(rec)
+            yield rec
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .batch import RECORD_FIELDS, Item, Span, steady_rate, suggest_item
+from .batch import RECORD_FIELDS, Item, Span, steady_rate, suggest_chunk
 from .errors import CDEError, EngineError
 from .settings import Settings
 
@@ -96,7 +96,7 @@ class SuggestActor:
         if self.failure is not None:
             records = [dict.fromkeys(RECORD_FIELDS) | {"id": item_id, "competency_ids": []} for item_id, _ in pairs]
         else:
-            records = [suggest_item(self.suggester, item_id, text) for item_id, text in pairs]
+            records = suggest_chunk(self.suggester, list(pairs))
         end = time.time()
         for r in records:
             r.update(_worker=self.worker, _ready=self.ready, _start=start, _end=end, _failure=self.failure)

@@ -86,3 +86,16 @@ def run_bench(settings: Settings, sentences: list[str], jd_path: Path, *, repeat
         "threads": settings.torch_threads,
         "cpu_count": os.cpu_count(),
     }
+
+
+def http_figures(settings: Settings, *, clients: int = 8, seconds: float = 10.0) -> dict[str, object]:
+    """The load test (suggest/loadtest.py) against a server started here: SQLite, synchronous=FULL,
+    3-duty JDs from eval/samples, as the README's speed table states it."""
+    from .loadtest import local_server, measure, sample_jds
+
+    jds = sample_jds(repo_file("eval", "samples"))
+    with local_server(settings.resolved_cache_dir) as target:
+        load = measure(target, jds, clients=clients, seconds=seconds)
+    return {"http_clients": clients, "http_rps": load["rps"], "http_p50_ms": load["p50_ms"],
+            "http_p99_ms": load["p99_ms"], "http_errors": load["error_count"],
+            "http_server_cpu_ms_per_req": load.get("server_cpu_ms_per_req")}

@@ -109,6 +109,9 @@ CODES: dict[str, Code] = {
     # learning from reviewers
     "ranker_not_found": Code(_NOT_FOUND, "There is no such learned ranker. `cde-suggest learn list` shows them."),
     "ranker_corrupt": Code(500, "A learned ranker file is damaged. Roll back or learn again."),
+    # load test (`cde-suggest loadtest`, `bench --http`)
+    "server_not_ready": Code(503, "The server under test did not start or never became ready. Read the log "
+                                  "lines in the message, or check the URL."),
     "decision_not_found": Code(_NOT_FOUND, "That decision does not exist."),
     # keys
     "missing_key": Code(401, "Enter your API key, then try again."),

@@ -159,10 +159,12 @@ def bench(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     sentences: Annotated[Optional[Path], typer.Option(help="One activity sentence per line")] = None,
     jd: Annotated[Optional[Path], typer.Option(help="A realistic job description")] = None,
+    http: Annotated[bool, typer.Option("--http", help="Also load-test a server started here: 8 clients, "
+                                                      "3-duty JDs, SQLite (http_rps, http_p50_ms, http_p99_ms)")] = False,
     dictionary: DictOpt = None,
 ) -> None:
     """Measure encoder and end-to-end throughput, JD latency, warm start and peak memory."""
-    from ..bench import repo_file, run_bench
+    from ..bench import http_figures, repo_file, run_bench
 
     with friendly_errors():
         settings = make_settings(dictionary)
@@ -174,6 +176,9 @@ def bench(
         lines = [s.strip() for s in sent_path.read_text(encoding="utf-8").splitlines() if s.strip()]
         with err.status("benchmarking…"):
             result = run_bench(settings, lines, jd_path)
+        if http:
+            with err.status("load-testing a server…"):
+                result.update(http_figures(settings))
         if as_json:
             print(json.dumps(result, indent=2))
         else:

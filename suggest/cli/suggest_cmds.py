@@ -91,7 +91,8 @@ def batch(
                                                           "as JSON")] = False,
     dictionary: DictOpt = None,
 ) -> None:
-    """Suggest competencies for many job descriptions. A bad item is reported in its line, not fatal."""
+    """Suggest competencies for many job descriptions. A bad item is reported in its line, not fatal.
+    The lines of CDE_BATCH_CHUNK_ITEMS items are encoded together, in one model call."""
     from ..batch import items_from_rows
     from ..batch_io import RecordWriter, check_output, read_rows
 
@@ -125,7 +126,7 @@ def _run_local(settings, items, writer, **_: object) -> dict:
     suggester = build_suggester(settings)
     t0 = time.perf_counter()
     with _progress(len(items)) as bar:
-        for record in suggest_items(suggester, items):
+        for record in suggest_items(suggester, items, chunk=settings.batch_chunk_items):
             writer.write(record)
             bar.update()
     wall = time.perf_counter() - t0
