@@ -159,6 +159,8 @@ def bench(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     sentences: Annotated[Optional[Path], typer.Option(help="One activity sentence per line")] = None,
     jd: Annotated[Optional[Path], typer.Option(help="A realistic job description")] = None,
+    first_start: Annotated[bool, typer.Option(help="Also time a fresh `serve` on an empty data folder to ready "
+                                                   "(exports and builds everything: a minute or more)")] = True,
     dictionary: DictOpt = None,
 ) -> None:
     """Measure encoder and end-to-end throughput, JD latency, warm start and peak memory."""
@@ -173,7 +175,7 @@ def bench(
                 raise InputError(f"benchmark input not found: {p}", code="file_not_found")
         lines = [s.strip() for s in sent_path.read_text(encoding="utf-8").splitlines() if s.strip()]
         with err.status("benchmarking…"):
-            result = run_bench(settings, lines, jd_path)
+            result = run_bench(settings, lines, jd_path, first_start=first_start)
         if as_json:
             print(json.dumps(result, indent=2))
         else:

@@ -1,0 +1,5 @@
+"""`python -m suggest.cli`: the same commands as `cde-suggest`, for child processes of the service."""
+
+from . import app
+
+app(prog_name="cde-suggest")
