@@ -35,7 +35,7 @@ def measure(settings: Settings, name: str, split: str) -> dict[str, Any]:
     from .suites import evaluate_benchmark
 
     res = evaluate_benchmark(settings, name, split, "hybrid")
-    return {"rp@5": res["rp@5"], "rp@5_ci": res.get("rp@5_ci"), "mrr": res.get("mrr"), "n": res.get("rp@5_n")}
+    return {"rp@5": res["rp@5"], "rp@5_ci": res.get("rp@5_ci"), "mrr": res.get("mrr"), "n": res.get("n")}
 
 
 def verdict(results: dict[str, dict[str, dict[str, Any]]], max_drop_points: float) -> dict[str, Any]:
@@ -51,7 +51,9 @@ def run_gate(settings: Settings, *, max_drop_points: float = 0.5) -> dict[str, A
         for runtime in RUNTIMES:
             got = measure(settings.model_copy(update={"runtime": runtime}), name, split)
             results.setdefault(f"{name}-{split}", {})[runtime] = got
-    return {"model": settings.model_id, "adapter": settings.adapter, "results": results,
+    from .suites import active_adapter
+
+    return {"model": settings.model_id, "adapter": active_adapter(settings) or "none", "results": results,
             **verdict(results, max_drop_points)}
 
 
