@@ -2,4 +2,5 @@
 
 from . import app
 
-app(prog_name="cde-suggest")
+if __name__ == "__main__":
+    app(prog_name="cde-suggest")
