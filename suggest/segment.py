@@ -117,7 +117,7 @@ class Segmented:
 
 @lru_cache(maxsize=1)
 def _sentencizer():
-    from .nlp import import_spacy
+    from .lean_import import import_spacy
 
     spacy = import_spacy()
     nlp = spacy.blank("en")

@@ -55,13 +55,14 @@ def test_gate_passes_only_when_every_drop_is_within_bound():
     assert not verdict(results, 0.5)["passed"]
 
 
-def test_spacy_import_keeps_torch_out():
-    """thinc imports torch whenever it is installed; our import of spaCy must not let it."""
-    code = ("import sys; from suggest.nlp import import_spacy; sp = import_spacy(); import thinc.compat as c; "
-            "nlp = sp.blank('en'); nlp.add_pipe('sentencizer'); nlp('One. Two.'); "
-            "print('torch' in sys.modules, c.has_torch)")
+def test_spacy_and_bm25s_imports_keep_torch_and_numba_out():
+    """thinc imports torch, bm25s numba, whenever they are installed; our imports must not let them."""
+    code = ("import sys; from suggest.lean_import import import_spacy; sp = import_spacy(); "
+            "import thinc.compat as c; nlp = sp.blank('en'); nlp.add_pipe('sentencizer'); nlp('One. Two.'); "
+            "from suggest.lexical import LexicalIndex; ix = LexicalIndex(['prepare the budget', 'reply to RTI']); "
+            "print('torch' in sys.modules, c.has_torch, 'numba' in sys.modules, ix.search(['budget'], 1)[1][0][0])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True)
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split() == ["False", "False", "False", "0"]
 
 
 _SERVE_PROBE = """
@@ -77,13 +78,13 @@ with TestClient(create_app(settings)) as client:
         if ready.status_code == 200:
             break
         time.sleep(0.2)
-    after_ready = "torch" in sys.modules
+    after_ready = "torch" in sys.modules or "numba" in sys.modules
     services = client.app.state.services
     res = services.suggester.suggest("Draft replies to parliamentary questions. Maintain the cash book.")
     from suggest.role_names import _parser
     parsed = _parser() is not None
     print(json.dumps({"ready": ready.status_code, "torch_after_ready": after_ready,
-                      "torch_after_requests": "torch" in sys.modules, "parser": parsed,
+                      "torch_after_requests": "torch" in sys.modules or "numba" in sys.modules, "parser": parsed,
                       "suggestions": len(res.suggestions), "revision": services.suggester.encoder.revision,
                       "ort": "onnxruntime" in sys.modules}))
 """
