@@ -146,8 +146,12 @@ def test_models_prepare_builds_the_index_and_reuses_prepared_files(real_settings
     now): no export or quantising again, the index of the given dictionary built and reported."""
     from suggest.encode import load_encoder
 
+    import shutil
+
     load_encoder(MODEL, runtime="onnx-int8", cache_dir=real_settings.resolved_cache_dir, adapter="none")
-    env = _env(CDE_DATA_DIR=str(tmp_path), CDE_CACHE_DIR=str(real_settings.resolved_cache_dir),
+    cache = tmp_path / "cache"  # the prepared model without any index, whatever the shared cache holds
+    shutil.copytree(real_settings.resolved_cache_dir / "models", cache / "models")
+    env = _env(CDE_DATA_DIR=str(tmp_path), CDE_CACHE_DIR=str(cache),
                CDE_RUNTIME="onnx-int8", CDE_ADAPTER="none",
                CDE_DICTIONARY=str(ROOT / "tests" / "data" / "tiny_dictionary.yaml"))
     proc = subprocess.run([sys.executable, "-m", "suggest.cli", "models", "prepare", "--json"],
