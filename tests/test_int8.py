@@ -162,3 +162,18 @@ def test_models_prepare_builds_the_index_and_reuses_prepared_files(real_settings
     assert result["index_built"] is True
     assert "building the index" in proc.stderr
     assert "exporting" not in proc.stderr and "quantising" not in proc.stderr
+
+
+def test_prepared_start_still_checks_the_tokenizer_it_reads():
+    """A prepared start skips re-hashing the weights (the ONNX file is checked instead) but not tokenizer.json."""
+    from suggest.encode import get_spec, resolve_model_dir
+    from suggest.encode.prepared import verify_package_file
+    from suggest.encode.registry import ModelSpec
+
+    real = get_spec(MODEL)
+    folder = resolve_model_dir(real, verify=False)
+    verify_package_file(real, folder, "tokenizer.json")  # the installed file matches: no exception
+    wrong = ModelSpec(**{**real.__dict__, "sha256": {**real.sha256, "tokenizer.json": "0" * 64}})
+    with pytest.raises(ModelError) as info:
+        verify_package_file(wrong, folder, "tokenizer.json")
+    assert info.value.code == "model_corrupt" and real.pip_command in info.value.message

