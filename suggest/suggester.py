@@ -97,14 +97,15 @@ class Suggester:
     def from_settings(cls, settings: Settings | None = None, *, encoder: Encoder | None = None,
                       dictionary: Dictionary | None = None, rebuild: bool = False) -> "Suggester":
         settings = settings or Settings()
-        # spaCy's import (thinc pulls in torch) is the slowest part of a start; run it beside the model load
+        # spaCy's import is a slow part of a start; run it beside the model load
         warm = threading.Thread(target=preload_sentencizer, name="cde-spacy", daemon=True)
         warm.start()
         faiss.omp_set_num_threads(settings.search_threads)  # process-wide: FAISS has no per-index setting
         dictionary = dictionary or load_dictionary(settings.dictionary)
         encoder = encoder or load_encoder(settings.model_id, threads=settings.torch_threads,
                                           batch_size=settings.encode_batch_size, runtime=settings.runtime,
-                                          cache_dir=Path(settings.resolved_cache_dir), adapter=settings.adapter)
+                                          cache_dir=Path(settings.resolved_cache_dir), adapter=settings.adapter,
+                                          int8_min_cosine=settings.int8_min_cosine)
         config = FacetConfig(theme=settings.facet_theme, description=settings.facet_description,
                              dense_aliases=settings.dense_aliases)
         index = build_or_load(dictionary, encoder, Path(settings.resolved_cache_dir), rebuild=rebuild, config=config)

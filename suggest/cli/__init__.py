@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import typer
 
-from . import (contract_cmds, dictionary_cmds, eval_cmds, learn_cmds, load_cmds, roles_cmds, service_cmds,
-               settings_cmds, suggest_cmds, train_cmds)
+from . import (contract_cmds, dictionary_cmds, eval_cmds, learn_cmds, load_cmds, models_cmds, roles_cmds,
+               service_cmds, settings_cmds, suggest_cmds, train_cmds)
 
 app = typer.Typer(help="Suggest Karmayogi competencies for job descriptions (C-DE).", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -21,5 +21,6 @@ app.add_typer(dictionary_cmds.index_app, name="index")
 app.add_typer(service_cmds.keys_app, name="keys")
 app.add_typer(service_cmds.audit_app, name="audit")
 app.add_typer(learn_cmds.learn_app, name="learn")
+app.add_typer(models_cmds.models_app, name="models")
 
 __all__ = ["app"]
