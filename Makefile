@@ -10,12 +10,14 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[test,nlp]'
+	$(BIN)/pip install -q -e '.[test,nlp,scale]'
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# exporting, quantising and indexing happen here, once, so the server itself starts without torch
 run: $(STAMP)
+	$(BIN)/cde-suggest models prepare
 	$(BIN)/cde-suggest serve
 
 test: $(STAMP)

@@ -1,4 +1,5 @@
-"""`cde-suggest bench`: encoder vs end-to-end throughput on the same sentences, JD latency, warm start, RSS."""
+"""`cde-suggest bench`: encoder vs end-to-end throughput on the same sentences, JD latency, warm start, RSS;
+the int8 rate and the first start come from `bench_start`."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def warm_start(settings: Settings, jd_path: Path) -> tuple[float, bool]:
     return float(seconds), built == "True"
 
 
-def run_bench(settings: Settings, sentences: list[str], jd_path: Path, *, repeats: int = 3) -> dict[str, object]:
+def run_bench(settings: Settings, sentences: list[str], jd_path: Path, *, repeats: int = 3,
+              first_start: bool = True) -> dict[str, object]:
     from .suggester import Suggester
 
     jd_text = jd_path.read_text(encoding="utf-8")
@@ -69,6 +71,15 @@ def run_bench(settings: Settings, sentences: list[str], jd_path: Path, *, repeat
     raw = len(sentences) / min(raw_times)
     e2e = len(sentences) / min(e2e_times)
     warm, rebuilt = warm_start(settings, jd_path)
+    extra: dict[str, object] = {}
+    if settings.runtime != "torch":
+        from .bench_start import encoder_rates
+
+        extra.update(encoder_rates(settings, sentences, repeats=repeats))
+    if first_start:
+        from .bench_start import start_figures
+
+        extra.update(start_figures(settings))
     return {
         "sentences": len(sentences),
         "activities_found": n_act,
@@ -85,4 +96,18 @@ def run_bench(settings: Settings, sentences: list[str], jd_path: Path, *, repeat
         "runtime": settings.runtime,
         "threads": settings.torch_threads,
         "cpu_count": os.cpu_count(),
+        **extra,
     }
+
+
+def http_figures(settings: Settings, *, clients: int = 8, seconds: float = 10.0) -> dict[str, object]:
+    """The load test (suggest/loadtest.py) against a server started here: SQLite, synchronous=FULL,
+    3-duty JDs from eval/samples, as the README's speed table states it."""
+    from .loadtest import local_server, measure, sample_jds
+
+    jds = sample_jds(repo_file("eval", "samples"))
+    with local_server(settings.resolved_cache_dir) as target:
+        load = measure(target, jds, clients=clients, seconds=seconds)
+    return {"http_clients": clients, "http_rps": load["rps"], "http_p50_ms": load["p50_ms"],
+            "http_p99_ms": load["p99_ms"], "http_errors": load["error_count"],
+            "http_server_cpu_ms_per_req": load.get("server_cpu_ms_per_req")}

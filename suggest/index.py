@@ -20,6 +20,7 @@ import numpy as np
 
 from .dictionary import ASK_KINDS, LEVELS, Competency, Dictionary
 from .encode import Encoder
+from .steps import step
 
 FACET_SCHEMA = "facets-v1"  # bump when the facet texts change, so caches rebuild
 
@@ -125,13 +126,14 @@ def build_or_load(dictionary: Dictionary, encoder: Encoder, cache_dir: Path, *, 
                 return FacetIndex(rows, index, dense, vectors, levels, key, built=False)
         except (OSError, RuntimeError, ValueError):
             pass  # a damaged cache is rebuilt below, never trusted
-    vectors = np.zeros((len(rows), encoder.dimension), dtype=np.float32)
-    vectors[dense] = encoder.encode([rows[i].text for i in dense])
     texts = level_texts(dictionary.entries)
     present = [i for i, t in enumerate(texts) if t]
-    levels = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
-    if present:
-        levels[present] = encoder.encode([texts[i] for i in present])
+    with step(f"building the index ({len(dense) + len(present)} rows of {dictionary.info.name} to embed)"):
+        vectors = np.zeros((len(rows), encoder.dimension), dtype=np.float32)
+        vectors[dense] = encoder.encode([rows[i].text for i in dense])
+        levels = np.zeros((len(texts), encoder.dimension), dtype=np.float32)
+        if present:
+            levels[present] = encoder.encode([texts[i] for i in present])
     index = faiss.IndexFlatIP(encoder.dimension)
     index.add(np.ascontiguousarray(vectors[dense]))
     folder.mkdir(parents=True, exist_ok=True)

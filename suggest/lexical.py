@@ -3,9 +3,12 @@ embedder blurs. Rebuilt at start: it takes milliseconds for a few thousand rows.
 
 from __future__ import annotations
 
-import bm25s
 import numpy as np
 import Stemmer
+
+from .lean_import import import_bm25s
+
+bm25s = import_bm25s()  # without numba: `get_scores` is numpy either way
 
 
 class LexicalIndex:

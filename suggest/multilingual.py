@@ -135,6 +135,8 @@ class MultilingualPath:
         self._maps: dict[str, ScoreMap] | None = None
         self._lock = threading.Lock()
         self.load_seconds: float | None = None
+        # the service puts the encoder behind micro-batching (suggest/microbatch.py) once it is loaded
+        self.wrap_encoder = lambda encoder: encoder
 
     @property
     def loaded(self) -> bool:
@@ -154,6 +156,7 @@ class MultilingualPath:
                                             config=self.config)
                 self._maps = load_score_maps(self._encoder.model_id)
                 self.load_seconds = time.perf_counter() - t
+            self._encoder = self.wrap_encoder(self._encoder)
         return self
 
     @property

@@ -151,10 +151,17 @@ def learn_and_save(decisions: list, left_out: dict[str, int], folder: Path, *, d
 
 
 def start_schedule(interval_s: int, store: Any, folder: Path, stop: threading.Event) -> threading.Thread:
-    """Re-learn every `interval_s` seconds until `stop` is set (off unless CDE_LEARN_INTERVAL_S > 0)."""
+    """Re-learn every `interval_s` seconds until `stop` is set (off unless CDE_LEARN_INTERVAL_S > 0). With
+    several server processes on one data folder only the one holding the folder's leader lock learns, so
+    two processes never write the same version; when it exits, another takes over at its next tick."""
+    from .workers import LeaderLock
+
+    leader = LeaderLock(folder / ".learn.lock")
 
     def loop() -> None:
         while not stop.wait(interval_s):
+            if not leader.held():
+                continue
             try:
                 learn_and_save(*store.learning_decisions(), folder)
             except Exception:  # a failed run keeps the active ranker; the next tick tries again

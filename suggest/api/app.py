@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -55,6 +56,10 @@ def create_app(settings: Settings | None = None, *, suggester=None, store=None, 
     async def lifespan(app: FastAPI):
         if load:
             services.start()
+            if settings.workers > 1:
+                # a worker that is still loading would answer 503; one that has not finished starting takes
+                # no connections, so the ready workers serve them meanwhile
+                await asyncio.to_thread(services.wait)
         yield
 
     app = FastAPI(title="C-DE competency suggestion service", version=__version__, lifespan=lifespan,
@@ -95,6 +100,11 @@ def create_app(settings: Settings | None = None, *, suggester=None, store=None, 
 
     mount_web(app, settings)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app with settings from the environment: what each `serve --workers N` process runs."""
+    return create_app(Settings())
 
 
 def contract_schema() -> dict[str, Any]:

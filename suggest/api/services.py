@@ -29,6 +29,18 @@ class Services:
     limiter: RateLimiter = field(default_factory=RateLimiter)
     _stop_learning: threading.Event = field(default_factory=threading.Event)
 
+    def __post_init__(self) -> None:
+        if self.suggester is not None:
+            self._batch(self.suggester)
+
+    def _batch(self, suggester) -> None:
+        """Concurrent requests inside model slots share encoder calls (suggest/microbatch.py)."""
+        if self.settings.microbatch:
+            from ..microbatch import batch_encoders
+
+            batch_encoders(suggester, window_ms=self.settings.batch_window_ms,
+                           max_sentences=self.settings.batch_max_sentences)
+
     @contextmanager
     def model_slot(self) -> Iterator[None]:
         """Bound the CPU-bound model calls: a short queue, then 503 with Retry-After, instead of letting
@@ -80,8 +92,13 @@ class Services:
         if self.suggester is None:
             try:
                 from ..suggester import Suggester
+                from ..workers import cache_lock
 
-                self.suggester = Suggester.from_settings(self.settings)
+                # worker processes starting together build the ONNX export and index once, not each
+                with cache_lock(self.settings.resolved_cache_dir):
+                    suggester = Suggester.from_settings(self.settings)
+                self._batch(suggester)
+                self.suggester = suggester
             except Exception as exc:
                 log.exception("model or index not ready")
                 self.errors["model"] = getattr(exc, "message", str(exc))

@@ -27,7 +27,8 @@ def index_build(dictionary: DictOpt = None,
         settings = make_settings(dictionary)
         d = load_dictionary(settings.dictionary)
         enc = load_encoder(settings.model_id, threads=settings.torch_threads, runtime=settings.runtime,
-                           cache_dir=settings.resolved_cache_dir, adapter=settings.adapter)
+                           cache_dir=settings.resolved_cache_dir, adapter=settings.adapter,
+                           int8_min_cosine=settings.int8_min_cosine)
         idx = build_or_load(d, enc, settings.resolved_cache_dir, rebuild=rebuild)
         out.print(f"index {idx.key}: {len(idx.rows)} facet rows for {len(d)} competencies "
                   f"({'built' if idx.built else 'reused'}) in {settings.resolved_cache_dir}")

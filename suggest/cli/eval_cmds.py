@@ -159,10 +159,14 @@ def bench(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     sentences: Annotated[Optional[Path], typer.Option(help="One activity sentence per line")] = None,
     jd: Annotated[Optional[Path], typer.Option(help="A realistic job description")] = None,
+    http: Annotated[bool, typer.Option("--http", help="Also load-test a server started here: 8 clients, "
+                                                      "3-duty JDs, SQLite (http_rps, http_p50_ms, http_p99_ms)")] = False,
+    first_start: Annotated[bool, typer.Option(help="Also time a fresh `serve` on an empty data folder to ready "
+                                                   "(exports and builds everything: a minute or more)")] = True,
     dictionary: DictOpt = None,
 ) -> None:
     """Measure encoder and end-to-end throughput, JD latency, warm start and peak memory."""
-    from ..bench import repo_file, run_bench
+    from ..bench import http_figures, repo_file, run_bench
 
     with friendly_errors():
         settings = make_settings(dictionary)
@@ -173,7 +177,10 @@ def bench(
                 raise InputError(f"benchmark input not found: {p}", code="file_not_found")
         lines = [s.strip() for s in sent_path.read_text(encoding="utf-8").splitlines() if s.strip()]
         with err.status("benchmarking…"):
-            result = run_bench(settings, lines, jd_path)
+            result = run_bench(settings, lines, jd_path, first_start=first_start)
+        if http:
+            with err.status("load-testing a server…"):
+                result.update(http_figures(settings))
         if as_json:
             print(json.dumps(result, indent=2))
         else:

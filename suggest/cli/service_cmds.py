@@ -25,23 +25,49 @@ def _store():
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Interface to bind (default 127.0.0.1)")] = None,
     port: Annotated[Optional[int], typer.Option(help="Port (default 8000)")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, max=64, help="Server processes sharing the port "
+                                                                     "(uvicorn workers; default CDE_WORKERS "
+                                                                     "or 1); each loads its own model")] = None,
     dictionary: DictOpt = None,
 ) -> None:
     """Start the REST API and the web page on the embedded defaults (bundled dictionary and model, SQLite)."""
+    import os
+
     import uvicorn
 
     from ..api import create_app
 
     with friendly_errors():
-        settings = make_settings(dictionary, host=host, port=port)
+        settings = make_settings(dictionary, host=host, port=port, workers=workers)
+        workers = settings.workers
         if settings.dev_key is None:
             settings.dev_key = "cde_dev_" + secrets.token_urlsafe(24)
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        err.print(f"C-DE service on http://{settings.host}:{settings.port}/  (API docs at /docs)")
+        err.print(f"C-DE service on http://{settings.host}:{settings.port}/  (API docs at /docs)"
+                  + (f", {workers} worker processes" if workers > 1 else ""))
         err.print(f"database: {settings.resolved_database_url}")
         err.print("development key (admin, accepted from this machine only):")
         print(settings.dev_key, flush=True)
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        if workers == 1:
+            uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+            return
+        # workers are fresh processes that read their settings from the environment: hand them what was
+        # chosen here, and create once what they would otherwise race to create (audit key file, schema)
+        os.environ["CDE_DEV_KEY"] = settings.dev_key
+        os.environ["CDE_WORKERS"] = str(workers)
+        if settings.dictionary is not None:
+            os.environ["CDE_DICTIONARY"] = str(settings.dictionary)
+        _prepare_shared(settings)
+        uvicorn.run("suggest.api.app:app_from_env", factory=True, workers=workers, host=settings.host,
+                    port=settings.port, log_level="info")
+
+
+def _prepare_shared(settings) -> None:
+    from ..store import Store
+    from ..store.audit_key import load_audit_key
+
+    load_audit_key(settings)
+    Store.open(settings.resolved_database_url).close()
 
 
 @keys_app.command("create")

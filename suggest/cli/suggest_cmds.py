@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import textwrap
@@ -12,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from ..errors import CDEError, InputError
+from ..errors import InputError
 from ._common import DictOpt, build_suggester, err, friendly_errors, make_settings, out, read_text
 
 app = typer.Typer()
@@ -75,48 +74,83 @@ def shorten(text: str, width: int) -> str:
 # ---------------------------------------------------------------- batch
 
 
-def _read_batch(path: Path, limit: int) -> list[dict]:
-    if not path.is_file():
-        raise InputError(f"input file not found: {path}", code="file_not_found")
-    rows: list[dict] = []
-    if path.suffix.lower() == ".jsonl":
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{n} is not valid JSON: {exc}", code="bad_batch_line") from exc
-    elif path.suffix.lower() == ".csv":
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
-    else:
-        raise InputError("batch input must be .jsonl or .csv with a 'text' column", code="unsupported_format")
-    if len(rows) > limit:
-        raise InputError(f"{len(rows)} items exceed the batch limit of {limit}; split the file or raise "
-                         "CDE_MAX_BATCH_ITEMS", code="batch_too_large")
-    return rows
-
-
 @app.command()
 def batch(
-    input: Annotated[Path, typer.Argument(help="INPUT.jsonl or INPUT.csv, each item with 'text' (and optional 'id')")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write one JSON result per line")],
+    input: Annotated[Path, typer.Argument(help="INPUT.jsonl, .csv or .parquet, each item with 'text' (and "
+                                               "optional 'id')")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="OUT.jsonl (one JSON result per line) or "
+                                                                "OUT.parquet")],
+    engine: Annotated[str, typer.Option(help="local: this process; ray: a pool of Ray actors, one model "
+                                             "each")] = "local",
+    actors: Annotated[Optional[int], typer.Option(help="Ray actors (default CDE_RAY_ACTORS)", min=1)] = None,
+    address: Annotated[Optional[str], typer.Option(help="Ray cluster to join: auto or HEAD:6379 (default "
+                                                        "CDE_RAY_ADDRESS; unset = a local Ray)")] = None,
+    threads_per_actor: Annotated[Optional[int], typer.Option(help="Encoder threads per actor (default: cores / "
+                                                                  "actors locally)", min=1)] = None,
+    report: Annotated[bool, typer.Option("--report", help="Print throughput (JDs/s once every worker is up) "
+                                                          "as JSON")] = False,
     dictionary: DictOpt = None,
 ) -> None:
-    """Suggest competencies for many job descriptions. A bad item is reported in its line, not fatal."""
-    from tqdm import tqdm
+    """Suggest competencies for many job descriptions. A bad item is reported in its line, not fatal.
+    The lines of CDE_BATCH_CHUNK_ITEMS items are encoded together, in one model call."""
+    from ..batch import items_from_rows
+    from ..batch_io import RecordWriter, check_output, read_rows
 
     with friendly_errors():
+        if engine not in ("local", "ray"):
+            raise InputError("--engine must be local or ray", code="invalid_input")
         settings = make_settings(dictionary)
-        rows = _read_batch(input, settings.max_batch_items)
-        suggester = build_suggester(settings)
-        failed = 0
-        with output.open("w", encoding="utf-8") as f:
-            for n, row in enumerate(tqdm(rows, desc="suggesting", unit="jd", file=sys.stderr)):
-                item_id = str(row.get("id") or n + 1)
-                try:
-                    res = suggester.suggest(row.get("text") or "")
-                    f.write(json.dumps({"id": item_id, "result": res.model_dump(mode="json")}) + "\n")
-                except CDEError as exc:
-                    failed += 1
-                    f.write(json.dumps({"id": item_id, "error": exc.to_dict()}) + "\n")
-        err.print(f"wrote {len(rows)} results to {output} ({failed} failed)")
+        items = items_from_rows(read_rows(input, settings.max_batch_items))
+        check_output(output)
+        run = _run_ray if engine == "ray" else _run_local
+        with RecordWriter(output) as writer:
+            figures = run(settings, items, writer, actors=actors or settings.ray_actors,
+                          address=address or settings.ray_address,
+                          threads=threads_per_actor or settings.ray_threads_per_actor)
+        err.print(f"wrote {writer.count} results to {output} ({writer.failed} failed)")
+        if report:
+            print(json.dumps(figures))
+
+
+def _progress(total: int):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="suggesting", unit="jd", file=sys.stderr)
+
+
+def _run_local(settings, items, writer, **_: object) -> dict:
+    import time
+
+    from ..batch import suggest_items
+
+    suggester = build_suggester(settings)
+    t0 = time.perf_counter()
+    with _progress(len(items)) as bar:
+        for record in suggest_items(suggester, items, chunk=settings.batch_chunk_items):
+            writer.write(record)
+            bar.update()
+    wall = time.perf_counter() - t0
+    return {"engine": "local", "threads": settings.torch_threads, "items": len(items), "wall_s": round(wall, 2),
+            "jd_per_s": round(len(items) / wall, 2) if wall > 0 else 0.0}
+
+
+def _run_ray(settings, items, writer, *, actors: int, address: str | None, threads: int | None) -> dict:
+    import os
+
+    from .. import batch_ray
+
+    per_actor = batch_ray.threads_per_actor(actors, requested=threads, cores=os.cpu_count() or 1,
+                                            on_cluster=bool(address), default_threads=settings.torch_threads)
+    stats = batch_ray.RayStats(actors=actors, threads_per_actor=per_actor, address=address)
+    with err.status("starting Ray…"):
+        # locally, never fewer Ray CPUs than the pool asks for, or the pool would wait for ever
+        stats.startup_s = batch_ray.start(settings, address=address,
+                                          cpus=max(os.cpu_count() or 1, actors * per_actor))
+    try:
+        with _progress(len(items)) as bar:
+            for record in batch_ray.run(settings, items, actors=actors, threads=per_actor, stats=stats):
+                writer.write(record)
+                bar.update()
+    finally:
+        batch_ray.stop()
+    return stats.report(len(items))

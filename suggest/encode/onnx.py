@@ -4,7 +4,7 @@ The ONNX graph is exported once from the verified package weights (fp32, so vect
 runtime to ~1e-6), with a LoRA adapter merged in when one is selected, into a cache folder named by both
 checksums, checked against the torch runtime on probe sentences, and
 its sha256 recorded; later starts load it with onnxruntime and tokenizers only, without importing
-sentence-transformers.
+sentence-transformers or torch. `prepared.py` decides when (and in which process) the export runs.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def _export(torch, module, ids, path: Path) -> None:
 
 class OnnxEncoder:
     def __init__(self, spec: ModelSpec, folder: Path, model_dir: Path, *, threads: int = 2,
-                 batch_size: int = 64, adapter: AdapterSpec | None = None) -> None:
+                 batch_size: int = 64, adapter: AdapterSpec | None = None, file: str = "model.onnx",
+                 revision: str | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -95,12 +96,12 @@ class OnnxEncoder:
         opts.inter_op_num_threads = 1
         # idle ORT threads otherwise spin for a while after each run and starve FAISS on a 2-core machine
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+        self._session = ort.InferenceSession(str(folder / file), opts, providers=["CPUExecutionProvider"])
         self._tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tok.enable_truncation(max_length=spec.max_seq_length)
         self._tok.no_padding()
         self.model_id = spec.id
-        self.revision = combined_revision(spec, adapter)
+        self.revision = revision or combined_revision(spec, adapter)
         self.adapter = adapter.id if adapter else None
         self.dimension = spec.dimension
         self.batch_size = batch_size
@@ -128,14 +129,13 @@ class OnnxEncoder:
         return out
 
 
-def load_onnx_encoder(spec: ModelSpec, cache_dir: Path, *, threads: int = 2, batch_size: int = 64,
-                      adapter: AdapterSpec | None = None) -> OnnxEncoder:
-    model_dir = resolve_model_dir(spec)
-    folder = export_dir(spec, cache_dir, adapter)
+def fp32_ready(folder: Path) -> bool:
+    """Whether folder holds an intact, verified fp32 export (its sha256 as recorded after the probe check)."""
     meta_path = folder / "meta.json"
-    if meta_path.is_file():
+    if not (meta_path.is_file() and (folder / "model.onnx").is_file()):
+        return False
+    try:
         meta = json.loads(meta_path.read_text())
-        if (folder / "model.onnx").is_file() and sha256(folder / "model.onnx") == meta.get("sha256"):
-            return OnnxEncoder(spec, folder, model_dir, threads=threads, batch_size=batch_size, adapter=adapter)
-    export_onnx(spec, model_dir, folder, adapter)  # first start, or a damaged export: redo it
-    return OnnxEncoder(spec, folder, model_dir, threads=threads, batch_size=batch_size, adapter=adapter)
+    except (OSError, ValueError):
+        return False
+    return sha256(folder / "model.onnx") == meta.get("sha256")
