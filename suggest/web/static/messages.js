@@ -131,6 +131,15 @@ export var MESSAGES = {
   adapter_corrupt: "A model add-on file on the server is damaged. Ask an administrator to restore it.",
   adapter_base_mismatch: "A model add-on does not fit the installed model. Ask an administrator.",
   runtime_missing: "Part of the language model's software is missing on the server. Ask an administrator.",
+  model_int8_mismatch: "The faster language model gave inconsistent results on the server. Ask an administrator.",
+  model_prepare_failed: "The language model could not be prepared on the server. Ask an administrator.",
+
+  // command-line tools (load tests, batches), listed so every code has words
+  server_not_ready: "The service under test did not start or never became ready.",
+  engine_unavailable: "The batch engine could not be started. Try again, or run the batch on this machine.",
+  scale_extra_missing: "Software for large batches is not installed. Run the batch on this machine instead.",
+  ray_unreachable: "The computers that run large batches could not be reached. Check their address.",
+  engine_failed: "The batch stopped before every item was done. Run it again.",
 
   // evaluation (command line only, listed so every code has words)
   missing_benchmark: "Name a benchmark or a file to evaluate.",
