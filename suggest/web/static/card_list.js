@@ -4,6 +4,7 @@
 import { h, append } from "./dom.js";
 import { FOLD_BELOW, state } from "./state.js";
 import { reviewCard } from "./review.js";
+import { asReview } from "./history.js";
 
 function order(a, b) {
   if (!!a.added !== !!b.added) return a.added ? -1 : 1;
@@ -42,4 +43,13 @@ export function prependCard(listBox, item, ctx) {
   var ul = listBox.querySelector("ul.cards");
   ul.insertBefore(h("li", null, ref.el), ul.firstChild);
   return ref;
+}
+
+/** The card of a dictionary entry a reviewer added; `d` is the decision that stands on it. It has no
+ *  suggested level: a level shows once a reviewer sets one. */
+export function addedItem(entry, d, extra) {
+  return Object.assign({ competency_id: entry.id, name: entry.name, competencyAreaName: entry.type,
+    competencyThemeName: entry.theme, competencySubThemeName: entry.sub_theme || entry.name, ask: entry.ask,
+    suggested_level: null, level: (d && d.action !== "reject" && d.level) || null, added: true,
+    review: asReview(d), evidence: [] }, extra || {});
 }

@@ -42,6 +42,16 @@ export function replay(decisions) {
   return out;
 }
 
+/** competency id -> where reviewers added it (`key`: activity_index or role_id); later decisions on an
+ *  added competency (a level, say) do not say where it sits, its add does. Pure. */
+export function placements(history, key) {
+  var out = {};
+  history.forEach(function (d) {
+    if (d.action === "add" && d[key] !== null && d[key] !== undefined) out[d.competency_id] = d[key];
+  });
+  return out;
+}
+
 /** The review a card shows for a standing decision. */
 export function asReview(d) {
   return d ? { action: d.action, level: d.level, ask_tag: d.ask_tag, reason_code: d.reason_code, comment: d.comment,

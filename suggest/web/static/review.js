@@ -174,6 +174,12 @@ export function undo(ref) {
       var now = log.current;
       cardsOf(ctx.subject, ref.item.competency_id).forEach(function (r) {
         var d = now[r.item.competency_id] || null;
+        if (r.item.added && !d) {  // the add itself was taken back: the card goes
+          var li = r.el.closest("li");
+          (li || r.el).remove();
+          state.cards = state.cards.filter(function (c) { return c !== r; });
+          return;
+        }
         r.item.review = asReview(d);
         r.item.level = (d && d.action !== "reject" && d.level) || r.item.suggested_level;
         renderState(r);

@@ -5,8 +5,8 @@ import { busy, showError, clearError, ApiError, api, competency } from "./api.js
 import { state, forget, cardsOf } from "./state.js";
 import { setHashParam } from "./router.js";
 import { saveDecisions } from "./review.js";
-import { cardList, prependCard } from "./card_list.js";
-import { asReview, byCompetency, replay } from "./history.js";
+import { cardList, prependCard, addedItem } from "./card_list.js";
+import { byCompetency, replay, placements } from "./history.js";
 import { renderJD, point, resetPointer } from "./jd_view.js";
 import { renderActivities, LANG_NAMES } from "./activities.js";
 import { overLimit, foldForm } from "./jd_form.js";
@@ -32,7 +32,7 @@ export function onSuggest(ev) {
   var done = busy("Finding competencies for this job description…");
   api("/v1/suggestions", { method: "POST", body: body })
     .then(function (set) {
-      renderSet(set, {});
+      renderSet(set, {}, {});
       setHashParam("set", set.id);
       done(summary(set));
       $("h-results").setAttribute("tabindex", "-1");
@@ -58,8 +58,8 @@ export function loadSet(id) {
       $("jd-text").dispatchEvent(new Event("input"));
       $("position").value = set.position || "";
       $("department").value = set.department || "";
-      var log = both[1];
-      renderSet(set, log.current ? byCompetency(log.current) : replay(log.history || []));
+      var log = both[1], all = log.history || [];
+      renderSet(set, log.current ? byCompetency(log.current) : replay(all), placements(all, "activity_index"));
       done("Suggestion set loaded. " + summary(set));
     })
     .catch(function (err) { done("Loading failed."); showError(err); })
@@ -101,8 +101,9 @@ function setContext(set) {
   };
 }
 
-/** Draw a set. `now` (competency id -> standing decision) brings back the competencies reviewers added. */
-export function renderSet(set, now) {
+/** Draw a set. `now` (competency id -> standing decision) and `placed` (competency id -> activity index of
+ *  its add) bring back the competencies reviewers added. */
+export function renderSet(set, now, placed) {
   if (state.set) forget("set:" + state.set.id);
   state.set = set;
   resetPointer();
@@ -123,8 +124,8 @@ export function renderSet(set, now) {
     function (cid) { return cardsOf(ctx.subject, cid).length > 0; });
   Object.keys(now).forEach(function (cid) {
     var d = now[cid];
-    if (!d || d.action !== "add" || cardsOf(ctx.subject, cid).length) return;
-    var act = (set.activities || [])[d.activity_index || 0];
+    if (!d || !(cid in placed) || cardsOf(ctx.subject, cid).length) return;
+    var act = (set.activities || [])[placed[cid]];
     competency(cid).then(function (e) { showAdded(ctx, list, box, e, act, d); }).catch(showError);
   });
   renderMeta();
@@ -158,15 +159,10 @@ export function renderNotices(set) {
   box.hidden = !box.firstChild;
 }
 
-function addedItem(entry, activity, d) {
-  return { competency_id: entry.id, name: entry.name, competencyAreaName: entry.type, competencyThemeName: entry.theme,
-    competencySubThemeName: entry.sub_theme || entry.name, suggested_level: (d && d.level) || null, added: true,
-    ask: entry.ask, review: asReview(d), level: d && d.level,
-    evidence: activity ? [{ activity: activity.index, text: activity.text, start: activity.start, end: activity.end, score: null }] : [] };
-}
 function showAdded(ctx, list, box, entry, activity, d) {
   if (!list.isConnected) box.appendChild(list);
-  var ref = prependCard(list, addedItem(entry, activity, d), ctx);
+  var ev = activity ? [{ activity: activity.index, text: activity.text, start: activity.start, end: activity.end, score: null }] : [];
+  var ref = prependCard(list, addedItem(entry, d, { evidence: ev }), ctx);
   renderMeta();
   return ref;
 }
