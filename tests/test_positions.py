@@ -308,7 +308,7 @@ def test_rerun_against_a_changed_dictionary(env, tmp_path):
     assert "position.rerun" in {e["kind"] for e in store.list_events(limit=100)[0]}
 
 
-@pytest.mark.parametrize("table, column", [("position_revisions", "actor"), ("position_decisions", "reviewer")])
+@pytest.mark.parametrize("table, column", [("position_revisions", "actor"), ("review_log", "reviewer")])
 @pytest.mark.parametrize("verb", ["update", "delete"])
 def test_position_history_is_append_only(env, table, column, verb):
     client, keys, store = env
