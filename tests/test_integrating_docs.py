@@ -36,7 +36,7 @@ EXAMPLES = [
                                                          "level": 2}]}, 201, "DecisionBatch"),
     ("Decision history of a set", "KEY", "GET", "/v1/suggestions/$SET_ID/decisions", None, 200, "DecisionHistory"),
     ("A position's accepted mapping in iGOT's competencies_v6", "KEY", "GET",
-     "/v1/positions/Section%20Officer%20(Budget)/competencies?format=igot", None, 200, "IgotExport"),
+     "/v1/mappings/Section%20Officer%20(Budget)/competencies?format=igot", None, 200, "IgotExport"),
     ("Build a position: roles from the JD's headings", "KEY", "POST", "/v1/positions",
      {"title": "Section Officer (Coordination)", "department": "DoRD", "text": JD}, 201, "Position"),
     ("Accept a competency of the position", "REVIEWER_KEY", "POST", "/v1/positions/$POSITION_ID/decisions",

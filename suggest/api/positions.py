@@ -16,7 +16,7 @@ from ..suggester import check_text
 from .download import CSV_RESPONSE, csv_download
 from .rate import ModelRate, WriteRate
 from .contract import RATED, WITH_BODY, WITH_ID, errors
-from .deps import IdempotencyKey, Paging, Reviewer, Viewer, services as _services
+from .deps import IdempotencyKey, Paging, Reviewer, Viewer, dictionary_ids, services as _services
 from .models import DecisionsRequest
 from .out_positions import (Position, PositionDecisionBatch, PositionDecisionHistory, PositionExport, PositionPage,
                             RerunResult, RevisionHistory, TrainingNeeds)
@@ -70,8 +70,11 @@ def required(position: dict[str, Any]) -> list[dict[str, Any]]:
              responses=errors(*WITH_BODY, *RATED), dependencies=[ModelRate])
 def create_position(body: PositionIn, request: Request, who: Viewer) -> Any:
     """Group the JD's activities into roles (its own headings when it has them) and suggest each role's
-    competencies from that role's activities only."""
+    competencies from that role's activities only. With `set_id` (the suggestion set made from the same JD)
+    the position shows that set's decisions, marked `inherited_from`, until a reviewer decides on it."""
     services = _services(request)
+    if body.set_id is not None:
+        services.need_store().get_suggestion_set(body.set_id)  # 404 before the model is asked
     text = check_text(body.text, services.settings.max_text_chars)  # NFC: roles' offsets refer to it
     suggester = services.need_suggester()
     with services.model_slot():
@@ -79,7 +82,8 @@ def create_position(body: PositionIn, request: Request, who: Viewer) -> Any:
     info, model_id = _loaded(suggester)
     store = _positions(request)
     position_id = store.create(payload, title=body.title, department=body.department, ministry=body.ministry,
-                               text=text, created_by=who.name, dictionary=info, model_id=model_id)
+                               text=text, created_by=who.name, dictionary=info, model_id=model_id,
+                               source_set_id=body.set_id)
     return store.get(position_id)
 
 
@@ -162,14 +166,20 @@ def rerun_position(position_id: str, request: Request, who: Reviewer) -> Any:
              tags=["review"], dependencies=[WriteRate])
 def post_position_decisions(position_id: str, body: DecisionsRequest, request: Request, who: Reviewer,
                             idempotency_key: IdempotencyKey = None) -> Any:
-    """Accept, reject or modify a competency of the position. A decision is per competency, so it
-    holds in every role that needs the competency, and keeps holding across role edits."""
+    """Accept, reject or modify a competency of the position; add a dictionary competency the service missed
+    to a role (`add` with `role_id`, the role's index); take back your newest decision (`withdraw`). A
+    decision is per competency, so it holds in every role that needs the competency, and keeps holding
+    across role edits."""
     services = _services(request)
     if len(body.decisions) > services.settings.max_decisions:
         raise InputError(f"at most {services.settings.max_decisions} decisions per request",
                          code="too_many_decisions")
-    stored = _positions(request).record_decisions(position_id, who.name, [d.model_dump() for d in body.decisions],
-                                                  idempotency_key=idempotency_key)
+    store = _positions(request)
+    ids: frozenset[str] = frozenset()
+    if any(d.action == "add" for d in body.decisions):
+        ids = dictionary_ids(request, store.load(position_id)["dictionary"], body.decisions)
+    stored = store.record_decisions(position_id, who.name, [d.model_dump() for d in body.decisions],
+                                    idempotency_key=idempotency_key, dictionary_ids=ids)
     return {"position_id": position_id, "decisions": stored}
 
 
@@ -177,8 +187,13 @@ def post_position_decisions(position_id: str, body: DecisionsRequest, request: R
             operation_id="getPositionDecisionHistory", responses=errors(*WITH_ID), tags=["review"])
 def position_decision_history(position_id: str, request: Request, who: Viewer,
                               competency_id: str | None = None) -> Any:
-    return {"position_id": position_id,
-            "history": _positions(request).decision_history(position_id, competency_id)}
+    """Where each competency stands now (`current`: the position's own decisions, else those inherited from
+    its suggestion set) and every decision taken on the position itself."""
+    store = _positions(request)
+    current = [{**{k: v for k, v in d.items() if k != "set_id"}, "position_id": position_id}
+               for d in store.current_decisions(position_id) if competency_id in (None, d["competency_id"])]
+    return {"position_id": position_id, "current": current,
+            "history": store.decision_history(position_id, competency_id)}
 
 
 # ---------------------------------------------------------------- export and gap
