@@ -222,7 +222,8 @@ class FracCompetency(Out):
     name: str = F("name", "Budget preparation")
     description: str = F("the dictionary's description", "")
     source: str = F("always C-DE", "C-DE")
-    status: str = F("always VERIFIED (only reviewed competencies are exported)", "VERIFIED")
+    status: str = F("VERIFIED when a reviewer accepted, modified or added it; DRAFT while nobody has reviewed it",
+                    "VERIFIED")
     level: str = F("Level N", "Level 3")
     additionalProperties: FracCompetencyProperties = F("type and theme, as FRAC keeps them")
     children: list[FracLevel] = F("the required level")
@@ -231,13 +232,14 @@ class FracCompetency(Out):
 class FracActivity(Out):
     type: Literal["ACTIVITY"] = F("FRAC node type", "ACTIVITY")
     name: str = F("the activity", "Prepare the budget estimates of the division.")
-    status: str = F("always VERIFIED", "VERIFIED")
+    status: str = F("VERIFIED when a competency a reviewer kept cites it, else DRAFT", "VERIFIED")
 
 
 class FracRole(Out):
     type: Literal["ROLE"] = F("FRAC node type", "ROLE")
     name: str = F("role name", "Budget work")
-    status: str = F("always VERIFIED", "VERIFIED")
+    status: str = F("VERIFIED when every competency of the role is decided and one at least kept, else DRAFT",
+                    "VERIFIED")
     children: list[Annotated[FracActivity | FracCompetency, Field(discriminator="type")]] = F(
         "the role's activities, then its competencies")
 
@@ -248,5 +250,5 @@ class FracPosition(Out):
     type: Literal["POSITION"] = F("FRAC node type", "POSITION")
     name: str = F("position title", "Section Officer (Coordination)")
     department: str | None = F("department", "Department of Rural Development", default=None)
-    status: str = F("always VERIFIED", "VERIFIED")
+    status: str = F("VERIFIED when every role is, else DRAFT", "DRAFT")
     children: list[FracRole] = F("roles")

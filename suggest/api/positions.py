@@ -55,6 +55,33 @@ def accepted_roles(position: dict[str, Any]) -> list[dict[str, Any]]:
             for r in position["roles"]]
 
 
+def frac_roles(position: dict[str, Any], history: list[dict[str, Any]], current: list[dict[str, Any]],
+               dictionary: Any) -> list[dict[str, Any]]:
+    """Every role with every competency not rejected (formats.to_frac marks the unreviewed ones DRAFT), and the
+    competencies reviewers added to a role that still stand, named from the dictionary."""
+    standing = {d["competency_id"]: d for d in current}
+    placed = {d["competency_id"]: d["role_id"] for d in history if d["action"] == "add" and d["role_id"] is not None}
+    suggested = {c["competency_id"] for r in position["roles"] for c in r["competencies"]}
+    roles = []
+    for i, r in enumerate(position["roles"]):
+        competencies = [c for c in r["competencies"] if (c.get("review") or {}).get("action") != "reject"]
+        levels = sorted(c["suggested_level"] for c in r["competencies"]) or [2]
+        for cid, role_id in placed.items():
+            entry = dictionary.get(cid) if dictionary is not None else None
+            decision = standing.get(cid)
+            if role_id != i or cid in suggested or entry is None or decision is None or not formats.kept(decision):
+                continue
+            # an add without a level takes the role's middle suggested level: same post, same seniority
+            competencies.append({
+                "competency_id": cid, "name": entry.name, "competencyAreaName": entry.type,
+                "competencyThemeName": entry.theme, "competencySubThemeName": entry.sub_theme or entry.name,
+                "required_level": decision["level"] or levels[len(levels) // 2], "evidence": [],
+                "review": decision})
+        roles.append({"name": r["name"], "activities": [a["text"] for a in r["activities"]],
+                      "competencies": competencies})
+    return roles
+
+
 def required(position: dict[str, Any]) -> list[dict[str, Any]]:
     """Per competency across roles: the highest required level and how many activities need it."""
     roles = [{**r, "competencies": [c for c in r["competencies"]
@@ -203,14 +230,18 @@ def position_decision_history(position_id: str, request: Request, who: Viewer,
             tags=POSITIONS, operation_id="exportPosition", responses=errors(*WITH_ID))
 def export_position(position_id: str, request: Request, who: Viewer,
                     format: Literal["frac", "igot", "json"] = "json") -> Any:
-    """Only accepted or modified competencies, each at its required level. FRAC nests them per role:
-    POSITION -> ROLE -> {ACTIVITY, COMPETENCY -> COMPETENCIESLEVEL}, with the level's descriptor."""
+    """json and igot: only accepted or modified competencies, each at its required level. FRAC nests every role
+    POSITION -> ROLE -> {ACTIVITY, COMPETENCY -> COMPETENCIESLEVEL}, with the level's descriptor: what a
+    reviewer accepted, modified or added is VERIFIED, what nobody has reviewed yet is DRAFT, rejected ones
+    are left out."""
     services = _services(request)
-    position = _positions(request).get(position_id)
+    store = _positions(request)
+    position = store.get(position_id)
     if format == "frac":
         dictionary = services.suggester.dictionary if services.suggester is not None else None
-        return formats.to_frac(position["title"], accepted_roles(position), dictionary,
-                               department=position["department"])
+        roles = frac_roles(position, store.decision_history(position_id), store.current_decisions(position_id),
+                           dictionary)
+        return formats.to_frac(position["title"], roles, dictionary, department=position["department"])
     if format == "igot":
         return formats.to_igot(position["title"], required(position))
     return {k: position[k] for k in ("id", "title", "department", "ministry", "revision", "dictionary", "model")} \
