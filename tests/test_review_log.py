@@ -211,3 +211,22 @@ def test_a_position_built_from_a_set_inherits_its_decisions(store: Store) -> Non
                                          dictionary_ids=DICTIONARY_IDS)
     assert err.value.code == "unknown_role"
     assert verify_ok(store)
+
+
+def test_adds_and_withdrawals_in_learning_data_and_online_quality(store: Store) -> None:
+    from suggest.evaluation.online import decision_quality
+
+    set_id = save(store)
+    store.record_decisions(set_id, "bob", [{"competency_id": "C1", "action": "accept"},
+                                           {"competency_id": "C2", "action": "reject"},
+                                           {"competency_id": "C7", "action": "add", "activity_index": 1}],
+                           dictionary_ids=DICTIONARY_IDS)
+    store.record_decisions(set_id, "bob", [{"competency_id": "C2", "action": "withdraw"}])
+    learned, left_out = store.learning_decisions()
+    by_id = {d.competency_id: d for d in learned}
+    assert set(by_id) == {"C1", "C7"}  # the withdrawn rejection teaches nothing
+    assert by_id["C7"].accepted and by_id["C7"].text == "Coordinate with district officials"
+    assert left_out["superseded"] == 2  # the rejection and its withdrawal
+    q = decision_quality(store)
+    assert q["n_decisions"] == 1 and q["acceptance_rate"] == 1.0  # an add is not a suggestion
+    assert q["n_added"] == 1 and q["added_share"] == 0.5
