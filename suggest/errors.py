@@ -80,6 +80,8 @@ CODES: dict[str, Code] = {
     "modify_needs_change": Code(_INPUT, "To modify a suggestion, change its level or its ASK tag."),
     "unknown_competency": Code(_INPUT, "That competency is not part of these suggestions, or (when adding one) not "
                                        "in the dictionary they were made with. Pick it from the search."),
+    "placement_needs_add": Code(_INPUT, "Only an added competency takes an activity or a role. Leave them out to "
+                                        "accept, reject, modify or withdraw."),
     "nothing_to_withdraw": Code(_CONFLICT, "There is no decision of yours on that competency to take back. "
                                            "Reload to see where it stands."),
     "unknown_activity": Code(_INPUT, "That activity is not part of this job description."),

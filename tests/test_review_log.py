@@ -152,7 +152,7 @@ def test_add_names_a_dictionary_competency_and_an_activity(store: Store) -> None
                            ({"competency_id": "C8", "action": "add", "activity_index": 5}, "unknown_activity"),
                            ({"competency_id": "C8", "action": "add"}, "unknown_activity"),
                            ({"competency_id": "C8", "action": "add", "role_id": 0}, "unknown_activity"),
-                           ({"competency_id": "C8", "action": "accept", "activity_index": 0}, "invalid_decision")):
+                           ({"competency_id": "C8", "action": "accept", "activity_index": 0}, "placement_needs_add")):
         with pytest.raises(InputError) as err:
             store.record_decisions(set_id, "bob", [decision], dictionary_ids=DICTIONARY_IDS)
         assert err.value.code == code, decision

@@ -81,5 +81,5 @@ def _normalise_decision(raw: Any, limits: Limits) -> dict[str, Any]:
         raise InputError("a 'modify' decision must change the level or the ASK tag", code="modify_needs_change")
     if action != "add" and (item["activity_index"] is not None or item["role_id"] is not None):
         raise InputError("activity_index and role_id place an 'add'; other actions take neither",
-                         code="invalid_decision")
+                         code="placement_needs_add")
     return item
