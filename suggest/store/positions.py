@@ -4,9 +4,10 @@ It shares the engine, the serialised writer and the audit chain with ``Store`` (
 Nothing is overwritten without a trace: ``positions`` holds the current payload for quick reads, and
 every change also appends a ``position_revisions`` row in the same transaction as its audit event.
 
-Decisions are per (position, competency), not per role: after roles are merged, split or rerun, a
-decision still applies wherever that competency still appears, and stops showing where it no longer
-does without being lost.
+Decisions are per (position, competency), not per role, in the review log shared with suggestion sets
+(``review_log.py``): after roles are merged, split or rerun, a decision still applies wherever that
+competency still appears, and stops showing where it no longer does without being lost. A position
+built from a suggestion set shows that set's decisions until its own reviewers decide.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """``Store``: the decision store on SQLAlchemy (SQLite or PostgreSQL).
 
 Every write runs in one serialised transaction (see ``db.py``) together with its audit event, so
-a change and its audit record commit or vanish together. Decisions are never updated: a change of
-mind is a new row whose ``supersedes_id`` points at the reviewer's earlier decision, and the
-"current" review of a suggestion is simply its newest decision.
+a change and its audit record commit or vanish together. Decisions live in the one review log shared
+with positions (``review_log.py``): never updated, a change of mind is a new row whose ``supersedes_id``
+points at the reviewer's earlier decision, and a withdrawal is a row too.
 """
 
 from __future__ import annotations
