@@ -13,7 +13,6 @@ from suggest.dictionary import load_dictionary
 from suggest.index import build_or_load
 from suggest.suggester import Suggester
 
-from .conftest import DATA
 
 JD = """Duties:
 - Prepare the budget estimates of the division and monitor monthly expenditure against the budget every month.

@@ -17,7 +17,7 @@ from suggest.store.audit import append_event, canonical_json
 from suggest.store.db import current_revision
 from suggest.store.models import iso, utcnow
 
-from .test_store import make_payload, save
+from .test_store import save
 
 KEY = b"test-audit-key-0123456789abcdef0123456789abcdef"
 
@@ -45,8 +45,9 @@ def _database_at_0003(url: str) -> dict[str, Any]:
     with old._write() as s:
         positions = Table("positions", MetaData(), autoload_with=s.connection())
         s.execute(insert(positions).values(
-            id="p" * 32, title="SO", department="DoPT", ministry=None, text="t", created_by="alice", created_at=utcnow(),
-            dictionary_name="tiny", dictionary_version="1", dictionary_fingerprint="ab" * 16, model_id="m", revision=1,
+            id="p" * 32, title="SO", department="DoPT", ministry=None, text="t", created_by="alice",
+            created_at=utcnow(), dictionary_name="tiny", dictionary_version="1", dictionary_fingerprint="ab" * 16,
+            model_id="m", revision=1,
             payload={"roles": [{"name": "Budget", "activities": [], "competencies": [
                 {"competency_id": "C1", "suggested_level": 2}, {"competency_id": "C2", "suggested_level": 3}]}]}))
         append_event(s, "alice", "position.create", "p" * 32, {"id": "p" * 32})

@@ -36,8 +36,9 @@ REAL_COMPETENCIES: dict[str, list[str]] = {}  # decisions path -> competency ids
 # Refusals of schema-valid requests that depend on state or content, which no schema can state:
 # a competency not in *this* set or position (or, for an add, not in its dictionary), an activity or role index
 # past *this* JD's, an edit that would leave a role empty, a text that segments into nothing, a file whose bytes
-# are not what its name says, a name of only spaces. Each is a registered code with its own message; `validation_error` (the schema's
-# own rules) is deliberately not here, so a disagreement between schema and validation still fails.
+# are not what its name says, a name of only spaces. Each is a registered code with its own message;
+# `validation_error` (the schema's own rules) is deliberately not here, so a disagreement between schema and
+# validation still fails.
 SEMANTIC_422 = {"unknown_competency", "unknown_activity", "unknown_role", "too_few_roles", "empty_role",
                 "same_role", "activity_not_in_role", "no_activities", "modify_needs_change", "empty_text",
                 "too_many_activities", "text_too_long", "invalid_name", "invalid_field", "not_utf8",

@@ -88,8 +88,8 @@ def _now(store: Store) -> str:
 TAMPERINGS = {
     "decision row changed": (lambda st: without_triggers(st, "review_log", "UPDATE review_log SET action = 'reject' "
                                                                            "WHERE id = 1"), "review_log row 1 differs"),
-    "decision level changed": (lambda st: without_triggers(st, "review_log", "UPDATE review_log SET level = 5 "
-                                                                             "WHERE id = 2"), "review_log row 2 differs"),
+    "decision level changed": (lambda st: without_triggers(st, "review_log", "UPDATE review_log SET level = 5 WHERE "
+                                                                             "id = 2"), "review_log row 2 differs"),
     "decision row deleted": (lambda st: without_triggers(st, "review_log", "DELETE FROM review_log WHERE id = 3"),
                              "review_log row 3 is in the audit trail but not in the table"),
     "forged decision inserted": (lambda st: sql(st, "INSERT INTO review_log (set_id, competency_id, action, reviewer, "

@@ -69,7 +69,8 @@ def frac_roles(position: dict[str, Any], history: list[dict[str, Any]], current:
         for cid, role_id in placed.items():
             entry = dictionary.get(cid) if dictionary is not None else None
             decision = standing.get(cid)
-            if role_id != i or cid in suggested or entry is None or decision is None or decision["action"] not in formats.KEPT:
+            if (role_id != i or cid in suggested or entry is None or decision is None
+                    or decision["action"] not in formats.KEPT):
                 continue
             # an add without a level takes the role's middle suggested level: same post, same seniority
             competencies.append({

@@ -15,7 +15,8 @@ checks a moved row against its event by the old id and the old columns.
 The append-only triggers and, on PostgreSQL, the "no row without its audit event" guard move to the new
 table; the old tables are dropped. The rows are copied before the guard exists, so copying needs no events.
 A position also remembers the suggestion set it was built from (``source_set_id``), whose decisions
-it shows until a reviewer decides on the position itself. There is no downgrade: the merged log cannot be split without renumbering rows that events name.
+it shows until a reviewer decides on the position itself. There is no downgrade: the merged log cannot be
+split without renumbering rows that events name.
 Restore the backup taken before upgrading instead.
 """
 
