@@ -126,9 +126,14 @@ def test_api_keeps_its_contract(case, world):
             case.path_parameters[name] = value  # real ids, so the sub-routes are reached, not just their 404
     real = REAL_COMPETENCIES.get(case.operation.path)
     if real and case.meta.generation.mode.is_positive and isinstance(case.body, dict):
+        on_set = case.operation.path.startswith("/v1/suggestions/")
         for i, decision in enumerate(case.body.get("decisions") or []):
             if isinstance(decision, dict):
                 decision["competency_id"] = real[i % len(real)]
+                # only an add is placed, on an activity of a set or a role of a position (placement_needs_add)
+                add = decision.get("action") == "add"
+                decision["activity_index"] = 0 if add and on_set else None
+                decision["role_id"] = 0 if add and not on_set else None
     excluded = [positive_data_acceptance]  # replaced by accepts_valid_data
     if case.operation.path == "/v1/extract":
         # A multipart part is bytes: "a number where the file should be" is a file holding those digits, so

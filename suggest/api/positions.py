@@ -95,7 +95,7 @@ def required(position: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @router.post("", status_code=201, response_model=Position, tags=POSITIONS, operation_id="createPosition",
-             responses=errors(*WITH_BODY, *RATED), dependencies=[ModelRate])
+             responses=errors(*WITH_BODY, *RATED, 404), dependencies=[ModelRate])
 def create_position(body: PositionIn, request: Request, who: Viewer) -> Any:
     """Group the JD's activities into roles (its own headings when it has them) and suggest each role's
     competencies from that role's activities only. With `set_id` (the suggestion set made from the same JD)
