@@ -74,11 +74,16 @@ CODES: dict[str, Code] = {
     "no_decisions": Code(_INPUT, "Choose at least one suggestion to decide on."),
     "too_many_decisions": Code(_INPUT, "Too many decisions at once. Save them in smaller batches."),
     "invalid_decision": Code(_INPUT, "A decision has fields that are not allowed."),
-    "invalid_action": Code(_INPUT, "A decision must be accept, reject or modify."),
+    "invalid_action": Code(_INPUT, "A decision must be accept, reject, modify, add or withdraw."),
     "invalid_ask_tag": Code(_INPUT, "The ASK tag must be attitude, skill or knowledge."),
     "invalid_ask": Code(_INPUT, "ASK statements must be lists under attitude, skill or knowledge."),
     "modify_needs_change": Code(_INPUT, "To modify a suggestion, change its level or its ASK tag."),
-    "unknown_competency": Code(_INPUT, "That competency is not part of these suggestions."),
+    "unknown_competency": Code(_INPUT, "That competency is not part of these suggestions, or (when adding one) not "
+                                       "in the dictionary they were made with. Pick it from the search."),
+    "placement_needs_add": Code(_INPUT, "Only an added competency takes an activity or a role. Leave them out to "
+                                        "accept, reject, modify or withdraw."),
+    "nothing_to_withdraw": Code(_CONFLICT, "There is no decision of yours on that competency to take back. "
+                                           "Reload to see where it stands."),
     "unknown_activity": Code(_INPUT, "That activity is not part of this job description."),
     "idempotency_key_reused": Code(_CONFLICT, "That save clashed with an earlier one. Please try again."),
     "suggestion_set_not_found": Code(_NOT_FOUND, "That suggestion set does not exist (it may have been made on "

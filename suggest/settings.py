@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     context_sector_score: float = Field(0.55, ge=0.0, le=1.0, description="Designation + department scoring "
                                                                           "this on a Domain entry count as one "
                                                                           "activity for its sector")
+    search_min_score: float = Field(0.45, ge=0.0, le=1.0,
+                                    description="Dictionary search (`GET /v1/competencies?q=`) lists entries "
+                                                "scoring at least this, besides those whose text holds the query")
     low_confidence: float = Field(0.3, ge=0.0, le=1.0, description="Suggestions below this confidence are "
                                                                    "marked (or hidden) as low confidence")
     abstain: Literal["mark", "hide"] = Field("mark", description="mark: keep low-confidence suggestions, "

@@ -176,19 +176,19 @@ def test_position_mapping_formats(env):
     client.post(f"/v1/suggestions/{s['id']}/decisions", headers=h(keys["reviewer"]), json={"decisions": [
         {"competency_id": ids[0], "action": "accept"},
         {"competency_id": ids[1], "action": "modify", "level": 4, "reason_code": "wrong_level"}]})
-    plain = client.get("/v1/positions/SO Budget/competencies", headers=h(keys["viewer"])).json()
+    plain = client.get("/v1/mappings/SO Budget/competencies", headers=h(keys["viewer"])).json()
     assert {c["competency_id"] for c in plain["competencies"]} == set(ids[:2])
     levels = {c["competency_id"]: c["required_level"] for c in plain["competencies"]}
     assert levels[ids[1]] == 4
-    igot = client.get("/v1/positions/SO Budget/competencies?format=igot", headers=h(keys["viewer"])).json()
+    igot = client.get("/v1/mappings/SO Budget/competencies?format=igot", headers=h(keys["viewer"])).json()
     assert {"competencyAreaName", "competencyThemeName", "competencySubThemeName"} <= set(igot["competencies_v6"][0])
-    frac = client.get("/v1/positions/SO Budget/competencies?format=frac", headers=h(keys["viewer"])).json()
+    frac = client.get("/v1/mappings/SO Budget/competencies?format=frac", headers=h(keys["viewer"])).json()
     assert frac["type"] == "POSITION" and frac["children"][0]["type"] == "ROLE"
     kinds = {c["type"] for c in frac["children"][0]["children"]}
     assert kinds == {"ACTIVITY", "COMPETENCY"}
     comp = next(c for c in frac["children"][0]["children"] if c["type"] == "COMPETENCY")
     assert comp["children"][0]["type"] == "COMPETENCIESLEVEL"
-    csv_text = client.get("/v1/positions/SO Budget/competencies?format=csv", headers=h(keys["viewer"])).text
+    csv_text = client.get("/v1/mappings/SO Budget/competencies?format=csv", headers=h(keys["viewer"])).text
     assert csv_text.startswith("competency_id,") and ids[0] in csv_text
 
 

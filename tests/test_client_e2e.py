@@ -87,11 +87,11 @@ def test_generated_client_runs_the_whole_flow_typed(client_pkg, server):
     from cde_client import AuthenticatedClient
     from cde_client.api.admin import list_audit_events
     from cde_client.api.events import list_events
-    from cde_client.api.positions import create_position, export_position, get_position_mapping
+    from cde_client.api.positions import create_position, export_position, get_mapping
     from cde_client.api.review import get_decision_history, record_decisions, record_position_decisions
     from cde_client.api.suggestions import create_suggestion_set
     from cde_client.models import (DecisionIn, DecisionInAction, DecisionsRequest, Error, EventPage,
-                                   ExportPositionFormat, FracCompetency, FracPosition, GetPositionMappingFormat,
+                                   ExportPositionFormat, FracCompetency, FracPosition, GetMappingFormat,
                                    IgotExport, PositionIn, SuggestionSet, SuggestRequest)
 
     url, keys = server
@@ -116,7 +116,7 @@ def test_generated_client_runs_the_whole_flow_typed(client_pkg, server):
         DecisionIn(competency_id="NOT-THERE", action=DecisionInAction.ACCEPT)]))
     assert isinstance(refused, Error) and refused.code == "unknown_competency"
 
-    mapping = get_position_mapping.sync("SO Coordination", client=viewer, format_=GetPositionMappingFormat.IGOT)
+    mapping = get_mapping.sync("SO Coordination", client=viewer, format_=GetMappingFormat.IGOT)
     assert isinstance(mapping, IgotExport)
     assert [(c.competency_sub_theme_ref_id, c.level) for c in mapping.competencies_v6] == [(first.competency_id, 2)]
 

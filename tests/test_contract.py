@@ -176,7 +176,7 @@ def test_no_handler_returns_a_field_the_contract_drops(env, monkeypatch):
              ("get", "/v1/proposals", None), ("get", "/v1/competencies", None),
              ("get", f"/v1/competencies/{cid}", None), ("get", "/v1/audit", None), ("get", "/v1/events", None),
              ("get", "/healthz", None), ("get", "/v1/errors", None)]
-    calls += [("get", f"/v1/positions/SO Budget/competencies?format={f}", None) for f in ("json", "igot", "frac")]
+    calls += [("get", f"/v1/mappings/SO Budget/competencies?format={f}", None) for f in ("json", "igot", "frac")]
     p = client.post("/v1/positions", json={"title": "SO", "department": "DoRD", "text": JD}, headers=admin).json()
     pc = p["roles"][0]["competencies"][0]["competency_id"]
     calls += [("get", "/v1/positions", None), ("get", f"/v1/positions/{p['id']}", None),

@@ -39,7 +39,7 @@ def _position(client, keys) -> dict:
                                       'a"; x=".csv', "a;b,c\\d", "plain"])
 def test_csv_export_names_any_position_safely(env, position):
     client, keys, _ = env
-    r = client.get(f"/v1/positions/{quote(position, safe='')}/competencies?format=csv", headers=h(keys["viewer"]))
+    r = client.get(f"/v1/mappings/{quote(position, safe='')}/competencies?format=csv", headers=h(keys["viewer"]))
     assert r.status_code == 200, r.text
     disposition = r.headers["content-disposition"]
     assert disposition.isascii() and "\r" not in disposition and "\n" not in disposition
@@ -134,7 +134,7 @@ def test_stored_text_is_nfc(env):
 
 def test_nul_in_path_or_query_is_422_on_every_backend(env):
     client, keys, _ = env
-    for url in ("/v1/positions/a%00b/competencies?format=csv", "/v1/suggestions?position=a%00b",
+    for url in ("/v1/mappings/a%00b/competencies?format=csv", "/v1/suggestions?position=a%00b",
                 "/v1/suggestions/a%00b", "/v1/audit?kind=%00"):
         r = client.get(url, headers=h(keys["admin"]))
         assert r.status_code == 422 and r.json()["code"] == "invalid_characters", (url, r.text)
@@ -160,7 +160,7 @@ def test_openapi_states_the_bounds(env):
     assert schemas["SuggestRequest"]["properties"]["text"]["minLength"] == 1
     assert schemas["PositionIn"]["properties"]["text"]["minLength"] == 1
     assert schemas["DecisionIn"]["properties"]["competency_id"]["minLength"] == 1
-    csv = spec["paths"]["/v1/positions/{position}/competencies"]["get"]["responses"]["200"]["content"]
+    csv = spec["paths"]["/v1/mappings/{title}/competencies"]["get"]["responses"]["200"]["content"]
     assert "text/csv" in csv
     gap = spec["paths"]["/v1/positions/{position_id}/gap"]["post"]["responses"]["200"]["content"]
     assert "text/csv" in gap

@@ -34,20 +34,24 @@ SEEN: dict[str, list[int]] = {}  # operation -> statuses answered, for the closi
 REAL_COMPETENCIES: dict[str, list[str]] = {}  # decisions path -> competency ids its owner has
 
 # Refusals of schema-valid requests that depend on state or content, which no schema can state:
-# a competency not in *this* set or position, an activity or role index past *this* JD's, an edit that would
-# leave a role empty, a text that segments into nothing, a file whose bytes are not what its name says,
-# a name of only spaces. Each is a registered code with its own message; `validation_error` (the schema's
-# own rules) is deliberately not here, so a disagreement between schema and validation still fails.
+# a competency not in *this* set or position (or, for an add, not in its dictionary), an activity or role index
+# past *this* JD's, an edit that would leave a role empty, a text that segments into nothing, a file whose bytes
+# are not what its name says, a name of only spaces. Each is a registered code with its own message;
+# `validation_error` (the schema's own rules) is deliberately not here, so a disagreement between schema and
+# validation still fails.
 SEMANTIC_422 = {"unknown_competency", "unknown_activity", "unknown_role", "too_few_roles", "empty_role",
                 "same_role", "activity_not_in_role", "no_activities", "modify_needs_change", "empty_text",
                 "too_many_activities", "text_too_long", "invalid_name", "invalid_field", "not_utf8",
                 "unreadable_file", "no_text", "unsupported_file", "invalid_cursor", "segmentation_changed",
+                # only an "add" is placed on an activity or a role (the schema keeps one shape for every action)
+                "placement_needs_add",
                 # JSON may escape a lone surrogate ("\\ud800"), which JSON Schema's string cannot exclude and
                 # no database can store (issue 13 item 3)
                 "invalid_characters"}
 # 409 is the answer to a change that clashed with an earlier one (a stale revision, a proposal decided
 # before, a reused Idempotency-Key): the request was well formed, the state had moved on.
-CLASH_409 = {"revision_conflict", "proposal_already_decided", "idempotency_key_reused", "dictionary_changed"}
+CLASH_409 = {"revision_conflict", "proposal_already_decided", "idempotency_key_reused", "dictionary_changed",
+             "nothing_to_withdraw"}
 
 
 # Built at collection, because schemathesis reads the schema then; `world` gives it its store and suggester
@@ -122,9 +126,14 @@ def test_api_keeps_its_contract(case, world):
             case.path_parameters[name] = value  # real ids, so the sub-routes are reached, not just their 404
     real = REAL_COMPETENCIES.get(case.operation.path)
     if real and case.meta.generation.mode.is_positive and isinstance(case.body, dict):
+        on_set = case.operation.path.startswith("/v1/suggestions/")
         for i, decision in enumerate(case.body.get("decisions") or []):
             if isinstance(decision, dict):
                 decision["competency_id"] = real[i % len(real)]
+                # only an add is placed, on an activity of a set or a role of a position (placement_needs_add)
+                add = decision.get("action") == "add"
+                decision["activity_index"] = 0 if add and on_set else None
+                decision["role_id"] = 0 if add and not on_set else None
     excluded = [positive_data_acceptance]  # replaced by accepts_valid_data
     if case.operation.path == "/v1/extract":
         # A multipart part is bytes: "a number where the file should be" is a file holding those digits, so

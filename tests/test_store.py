@@ -27,7 +27,7 @@ from suggest.store.db import current_revision, head_revision
 from suggest.store.models import Base
 
 PG_URL = os.environ.get("CDE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-TABLES = ("suggestion_sets", "decisions", "proposals", "api_keys", "audit_events", "idempotency")
+TABLES = ("suggestion_sets", "review_log", "proposals", "api_keys", "audit_events")
 
 
 # -- fixtures ------------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_idempotent_replay_writes_nothing(store: Store) -> None:
     assert {t: count(store, t) for t in TABLES} == before
     # the key is scoped to the reviewer: another reviewer may use the same key
     store.record_decisions(set_id, "carol", body, idempotency_key="k-1")
-    assert count(store, "decisions") == 4
+    assert count(store, "review_log") == 4
 
 
 def test_reused_idempotency_key_with_other_body_conflicts(store: Store) -> None:
@@ -207,7 +207,7 @@ def test_reused_idempotency_key_with_other_body_conflicts(store: Store) -> None:
     with pytest.raises(Conflict) as err:
         store.record_decisions(set_id, "bob", [{"competency_id": "C1", "action": "reject"}], idempotency_key="k-2")
     assert err.value.code == "idempotency_key_reused"
-    assert count(store, "decisions") == 1
+    assert count(store, "review_log") == 1
 
 
 @pytest.mark.parametrize(("decision", "code"), [
@@ -224,7 +224,7 @@ def test_bad_decisions_are_refused_and_write_nothing(store: Store, decision: dic
     with pytest.raises(InputError) as err:
         store.record_decisions(set_id, "bob", [good, decision])
     assert err.value.code == code
-    assert count(store, "decisions") == 0 and count(store, "audit_events") == events
+    assert count(store, "review_log") == 0 and count(store, "audit_events") == events
 
 
 def test_decisions_on_missing_set(store: Store) -> None:
@@ -348,7 +348,7 @@ def test_every_write_is_audited(store: Store) -> None:
     assert result["message"].startswith("audit chain intact (8 events")
 
 
-@pytest.mark.parametrize("table", ["audit_events", "decisions"])
+@pytest.mark.parametrize("table", ["audit_events", "review_log"])
 @pytest.mark.parametrize("verb", ["update", "delete"])
 def test_append_only_tables_refuse_changes(store: Store, table: str, verb: str) -> None:
     set_id = save(store)
@@ -364,7 +364,7 @@ def test_append_only_tables_refuse_changes(store: Store, table: str, verb: str) 
 @pytest.mark.parametrize("db_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_postgres_refuses_truncate(store: Store) -> None:
     save(store)
-    for table in ("audit_events", "decisions"):
+    for table in ("audit_events", "review_log"):
         with pytest.raises(DBAPIError, match="append-only"):
             raw(store, f"TRUNCATE {table} CASCADE")
     assert count(store, "audit_events") == 1
@@ -436,7 +436,7 @@ def test_migrations_twice_are_a_no_op(store: Store, db_url: str) -> None:
     again = Store.open(db_url)  # a second process starting up
     try:
         assert sorted(inspect(again.engine).get_table_names()) == before
-        assert current_revision(again.engine) == head_revision() == "0003"
+        assert current_revision(again.engine) == head_revision() == "0004"
         assert count(again, "suggestion_sets") == 1 and count(again, "audit_events") == 1
     finally:
         again.close()

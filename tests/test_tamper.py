@@ -86,13 +86,13 @@ def _now(store: Store) -> str:
 
 # name -> (tamper(store) -> anchor or None, words verify must name)
 TAMPERINGS = {
-    "decision row changed": (lambda st: without_triggers(st, "decisions", "UPDATE decisions SET action = 'reject' "
-                                                                          "WHERE id = 1"), "decisions row 1 differs"),
-    "decision level changed": (lambda st: without_triggers(st, "decisions", "UPDATE decisions SET level = 5 "
-                                                                            "WHERE id = 2"), "decisions row 2 differs"),
-    "decision row deleted": (lambda st: without_triggers(st, "decisions", "DELETE FROM decisions WHERE id = 3"),
-                             "decisions row 3 is in the audit trail but not in the table"),
-    "forged decision inserted": (lambda st: sql(st, "INSERT INTO decisions (set_id, competency_id, action, reviewer, "
+    "decision row changed": (lambda st: without_triggers(st, "review_log", "UPDATE review_log SET action = 'reject' "
+                                                                           "WHERE id = 1"), "review_log row 1 differs"),
+    "decision level changed": (lambda st: without_triggers(st, "review_log", "UPDATE review_log SET level = 5 WHERE "
+                                                                             "id = 2"), "review_log row 2 differs"),
+    "decision row deleted": (lambda st: without_triggers(st, "review_log", "DELETE FROM review_log WHERE id = 3"),
+                             "review_log row 3 is in the audit trail but not in the table"),
+    "forged decision inserted": (lambda st: sql(st, "INSERT INTO review_log (set_id, competency_id, action, reviewer, "
                                                     f"at) SELECT id, 'C9', 'accept', 'mallory', '{_now(st)}' "
                                                     "FROM suggestion_sets"), "has no audit event"),
     "last 50 events deleted (anchor kept)": ("anchor", "anchored event"),

@@ -613,8 +613,10 @@ def test_position_roles_edit_decide_gap_export(web, server, artifacts):
     assert frac["type"] == "POSITION" and frac["name"] == "Section Officer (Coordination)"
     assert all(r["type"] == "ROLE" for r in frac["children"])
     comps = [c for r in frac["children"] for c in r["children"] if c["type"] == "COMPETENCY"]
-    assert {c["id"] for c in comps} == {a_id}
-    comp = comps[0]
+    # what the reviewer accepted is VERIFIED, the rejected one is left out, the unreviewed ones stay DRAFT
+    assert {c["id"] for c in comps if c["status"] == "VERIFIED"} == {a_id} and r_id not in {c["id"] for c in comps}
+    assert all(c["status"] == "DRAFT" for c in comps if c["id"] != a_id)
+    comp = next(c for c in comps if c["id"] == a_id)
     assert comp["level"] == "Level 4"
     assert comp["children"][0]["type"] == "COMPETENCIESLEVEL" and comp["children"][0]["level"] == "Level 4"
     with page.expect_download() as dl:

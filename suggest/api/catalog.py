@@ -7,6 +7,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request
 
 from ..errors import NotFound
+from ..search import search
 from .contract import RATED, WITH_BODY, WITH_ID, errors
 from .deps import Admin, Paging, Viewer, services as _services
 from .models import ProposalPatch
@@ -21,13 +22,19 @@ router = APIRouter(prefix="/v1")
             tags=["dictionary"])
 def list_competencies(request: Request, who: Viewer, paging: Paging, q: str | None = Query(None, max_length=200),
                       type: Literal["Behavioural", "Functional", "Domain"] | None = None) -> Any:
-    """Entries of the loaded dictionary; `q` matches id, name, theme, description and aliases."""
+    """Entries of the loaded dictionary, in dictionary order; with `q`, searched by meaning and by words (the
+    suggester's dense and BM25 ranking over names, descriptions, aliases, ASK statements and examples), best
+    match first; entries whose name, id or alias holds `q` come first. For a reviewer's "add" box."""
     limit, offset = paging.limit, paging.offset
-    d = _services(request).need_suggester().dictionary
-    needle = (q or "").lower()
-    hits = [e for e in d.entries if (type is None or e.type == type) and
-            (not needle or needle in e.name.lower() or needle in e.theme.lower() or needle in e.description.lower()
-             or needle in e.id.lower() or any(needle in a.lower() for a in e.aliases))]
+    services = _services(request)
+    suggester = services.need_suggester()
+    d = suggester.dictionary
+    if q and q.strip():
+        with services.model_slot():
+            found = search(suggester, q.strip(), min_score=services.settings.search_min_score)
+        hits = [e for e, _ in found if type is None or e.type == type]
+    else:
+        hits = [e for e in d.entries if type is None or e.type == type]
     return {"dictionary": d.info.model_dump(), "total": len(hits), "limit": limit, "offset": offset,
             "items": [e.model_dump(mode="json") for e in hits[offset:offset + limit]]}
 

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
 
-from ..errors import InputError
+from ..errors import Conflict, InputError
 from .auth import Principal, require
 
 # the same key and body answer as before and write nothing; the store bounds it like a name
@@ -51,3 +51,17 @@ def page_params(request: Request,
 
 
 Paging = Annotated[PageParams, Depends(page_params)]
+
+
+def dictionary_ids(request: Request, made_with: dict[str, Any], decisions: list[Any]) -> frozenset[str]:
+    """The competency ids an "add" may name: the loaded dictionary's, which must be the one the set or position
+    was made with (an id from another version could mean something else there). Nothing is loaded for a
+    batch without adds."""
+    if not any(d.action == "add" for d in decisions):
+        return frozenset()
+    dictionary = services(request).need_suggester().dictionary
+    if made_with.get("fingerprint") != dictionary.fingerprint:
+        raise Conflict("this was made with another dictionary than the one loaded now, so an added competency "
+                       "cannot be checked against it", code="dictionary_changed",
+                       detail={"made_with": made_with, "loaded": dictionary.info.model_dump(mode="json")})
+    return frozenset(e.id for e in dictionary.entries)

@@ -92,13 +92,19 @@ class SuggestRequest(Body):
 
 
 class DecisionIn(Body):
+    """One decision on a competency of a suggestion set or a position. "add" puts a dictionary competency the
+    service missed on an activity of a set (`activity_index`) or a role of a position (`role_id`); "withdraw"
+    takes back the sender's newest decision on the competency (the history keeps both)."""
+
     model_config = ConfigDict(extra="forbid")
     competency_id: str = Field(min_length=1, max_length=64)
-    action: Literal["accept", "reject", "modify"]
+    action: Literal["accept", "reject", "modify", "add", "withdraw"]
     level: Level | None = None
     ask_tag: Literal["attitude", "skill", "knowledge"] | None = None
     reason_code: str | None = Field(None, max_length=64, pattern=r"^[a-z0-9_.-]+$")
     comment: Comment = None
+    activity_index: Index | None = Field(None, description="add on a suggestion set: the activity it belongs to")
+    role_id: Index | None = Field(None, description="add on a position: the role (its index) it belongs to")
 
     @field_validator("comment")
     @classmethod
@@ -110,7 +116,8 @@ class DecisionsRequest(Body):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"decisions": [
         {"competency_id": "FUN-067", "action": "accept", "level": 3},
         {"competency_id": "FUN-104", "action": "reject", "reason_code": "not_relevant",
-         "comment": "No social media work in this post"}]}]})
+         "comment": "No social media work in this post"},
+        {"competency_id": "FUN-031", "action": "add", "activity_index": 2, "comment": "Handles dak daily"}]}]})
     decisions: list[DecisionIn] = Field(min_length=1)
 
 

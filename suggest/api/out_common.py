@@ -114,7 +114,7 @@ class Context(Out):
                               "middle", default=None)
 
 
-Action = Literal["accept", "reject", "modify"]
+Action = Literal["accept", "reject", "modify", "add", "withdraw"]
 AskTag = Literal["attitude", "skill", "knowledge"]
 
 
@@ -128,6 +128,9 @@ class Review(Out):
     comment: str | None = F("why, in words", "No social media work in this post", default=None)
     reviewer: str = F("name of the API key that decided", "reviewer-1")
     at: str = F("when, ISO 8601 UTC", "2025-03-01T10:15:00.000000Z")
+    inherited_from: str | None = F("on a position built from a suggestion set: that set's id, when the decision "
+                                   "was taken on the set and nobody has decided on the position itself yet",
+                                   None, default=None)
 
 
 class Health(Out):

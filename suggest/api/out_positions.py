@@ -41,6 +41,7 @@ class Position(Out):
     created_by: str = F("API key name that created it", "igot-frontend")
     created_at: str = F("when, ISO 8601 UTC", "2025-03-01T10:15:00.000000Z")
     revision: int = F("current revision, from 1; send it with an edit to detect clashes", 1)
+    set_id: str | None = F("the suggestion set it was built from, whose decisions it inherits", None, default=None)
     dictionary: DictionaryInfo = F("the dictionary the roles were scored with")
     model: ModelInfo = F("the model the roles were scored with")
     unmatched: list[int] = F("indexes of activities no competency matched well", [])
@@ -99,6 +100,8 @@ class PositionDecision(DecisionFields):
     """A decision on a competency of a position; it holds in every role that needs the competency."""
 
     position_id: str = F("position id", "743a38e1605742f0ba4722d59aba8ec2")
+    inherited_from: str | None = F("the suggestion set the decision was taken on, when the position was built "
+                                   "from it and nobody has decided on the position itself yet", None, default=None)
 
 
 class PositionDecisionBatch(Out):
@@ -108,7 +111,10 @@ class PositionDecisionBatch(Out):
 
 class PositionDecisionHistory(Out):
     position_id: str = F("position id", "743a38e1605742f0ba4722d59aba8ec2")
-    history: list[PositionDecision] = F("every decision, superseded ones too, oldest first")
+    current: list[PositionDecision] = F("the decision that stands on each competency: the position's own, else "
+                                        "the one inherited from its suggestion set (inherited_from); own first")
+    history: list[PositionDecision] = F("every decision on the position itself, superseded and withdrawn ones "
+                                        "too, oldest first")
 
 
 class ExportRole(Out):

@@ -89,11 +89,16 @@ class DecisionFields(Out):
 
     id: int = F("decision id, increasing", 41)
     competency_id: str = F("the competency decided on", "FUN-067")
-    action: Action = F("accept, reject or modify", "modify")
+    action: Action = F("accept, reject, modify, add (a dictionary competency the service missed) or withdraw "
+                       "(takes back this reviewer's newest decision on it)", "modify")
     level: int | None = F("level set by the reviewer (1..5), if any", 2, default=None)
     ask_tag: AskTag | None = F("ASK tag set by the reviewer, if any", None, default=None)
     reason_code: str | None = F("why, as a short code", None, default=None)
     comment: str | None = F("why, in words", None, default=None)
+    activity_index: int | None = F("add on a suggestion set: the activity the competency belongs to", None,
+                                   default=None)
+    role_id: int | None = F("add on a position: the role (its index) the competency belongs to", None,
+                            default=None)
     reviewer: str = F("API key name that decided", "reviewer-1")
     at: str = F("when, ISO 8601 UTC", "2025-03-01T10:15:00.000000Z")
     supersedes_id: int | None = F("this reviewer's earlier decision on the same item, if any", None,
@@ -117,7 +122,9 @@ class DecisionBatch(Out):
 
 class DecisionHistory(Out):
     set_id: str = F("suggestion set id", "7cd9c30fd7b64a61a58df59f29b228e9")
-    history: list[Decision] = F("every decision, superseded ones too, oldest first")
+    current: list[Decision] = F("the decision that stands on each competency, adds included (withdrawn ones "
+                                "are gone), oldest first")
+    history: list[Decision] = F("every decision, superseded and withdrawn ones too, oldest first")
 
 
 class Proposal(Out):
@@ -215,7 +222,8 @@ class FracCompetency(Out):
     name: str = F("name", "Budget preparation")
     description: str = F("the dictionary's description", "")
     source: str = F("always C-DE", "C-DE")
-    status: str = F("always VERIFIED (only reviewed competencies are exported)", "VERIFIED")
+    status: str = F("VERIFIED when a reviewer accepted, modified or added it; DRAFT while nobody has reviewed it",
+                    "VERIFIED")
     level: str = F("Level N", "Level 3")
     additionalProperties: FracCompetencyProperties = F("type and theme, as FRAC keeps them")
     children: list[FracLevel] = F("the required level")
@@ -224,13 +232,14 @@ class FracCompetency(Out):
 class FracActivity(Out):
     type: Literal["ACTIVITY"] = F("FRAC node type", "ACTIVITY")
     name: str = F("the activity", "Prepare the budget estimates of the division.")
-    status: str = F("always VERIFIED", "VERIFIED")
+    status: str = F("VERIFIED when a competency a reviewer kept cites it, else DRAFT", "VERIFIED")
 
 
 class FracRole(Out):
     type: Literal["ROLE"] = F("FRAC node type", "ROLE")
     name: str = F("role name", "Budget work")
-    status: str = F("always VERIFIED", "VERIFIED")
+    status: str = F("VERIFIED when every competency of the role is decided and one at least kept, else DRAFT",
+                    "VERIFIED")
     children: list[Annotated[FracActivity | FracCompetency, Field(discriminator="type")]] = F(
         "the role's activities, then its competencies")
 
@@ -241,5 +250,5 @@ class FracPosition(Out):
     type: Literal["POSITION"] = F("FRAC node type", "POSITION")
     name: str = F("position title", "Section Officer (Coordination)")
     department: str | None = F("department", "Department of Rural Development", default=None)
-    status: str = F("always VERIFIED", "VERIFIED")
+    status: str = F("VERIFIED when every role is, else DRAFT", "DRAFT")
     children: list[FracRole] = F("roles")

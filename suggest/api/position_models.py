@@ -25,6 +25,9 @@ class PositionIn(Body):
     ministry: str | None = Field(None, max_length=200, json_schema_extra=NO_CONTROL)
     text: str = Field(min_length=1, json_schema_extra=NO_CONTROL,
                       description="job description with or without role headings; bounded by max_text_chars")
+    set_id: str | None = Field(None, min_length=1, max_length=32, pattern=r"^[0-9a-f]+$",
+                               description="the suggestion set made from the same JD: the position shows its "
+                                           "decisions (inherited_from) until a reviewer decides on the position")
 
     @field_validator("title", "department", "ministry", "text")
     @classmethod

@@ -16,7 +16,7 @@ from ..suggester import check_text
 from .download import CSV_RESPONSE, csv_download
 from .rate import ModelRate, WriteRate
 from .contract import RATED, WITH_BODY, WITH_ID, errors
-from .deps import IdempotencyKey, Paging, Reviewer, Viewer, services as _services
+from .deps import IdempotencyKey, Paging, Reviewer, Viewer, dictionary_ids, services as _services
 from .models import DecisionsRequest
 from .out_positions import (Position, PositionDecisionBatch, PositionDecisionHistory, PositionExport, PositionPage,
                             RerunResult, RevisionHistory, TrainingNeeds)
@@ -55,6 +55,34 @@ def accepted_roles(position: dict[str, Any]) -> list[dict[str, Any]]:
             for r in position["roles"]]
 
 
+def frac_roles(position: dict[str, Any], history: list[dict[str, Any]], current: list[dict[str, Any]],
+               dictionary: Any) -> list[dict[str, Any]]:
+    """Every role with every competency not rejected (formats.to_frac marks the unreviewed ones DRAFT), and the
+    competencies reviewers added to a role that still stand, named from the dictionary."""
+    standing = {d["competency_id"]: d for d in current}
+    placed = {d["competency_id"]: d["role_id"] for d in history if d["action"] == "add" and d["role_id"] is not None}
+    suggested = {c["competency_id"] for r in position["roles"] for c in r["competencies"]}
+    roles = []
+    for i, r in enumerate(position["roles"]):
+        competencies = [c for c in r["competencies"] if (c.get("review") or {}).get("action") != "reject"]
+        levels = sorted(c["suggested_level"] for c in r["competencies"]) or [2]
+        for cid, role_id in placed.items():
+            entry = dictionary.get(cid) if dictionary is not None else None
+            decision = standing.get(cid)
+            if (role_id != i or cid in suggested or entry is None or decision is None
+                    or decision["action"] not in formats.KEPT):
+                continue
+            # an add without a level takes the role's middle suggested level: same post, same seniority
+            competencies.append({
+                "competency_id": cid, "name": entry.name, "competencyAreaName": entry.type,
+                "competencyThemeName": entry.theme, "competencySubThemeName": entry.sub_theme or entry.name,
+                "required_level": decision["level"] or levels[len(levels) // 2], "evidence": [],
+                "review": decision})
+        roles.append({"name": r["name"], "activities": [a["text"] for a in r["activities"]],
+                      "competencies": competencies})
+    return roles
+
+
 def required(position: dict[str, Any]) -> list[dict[str, Any]]:
     """Per competency across roles: the highest required level and how many activities need it."""
     roles = [{**r, "competencies": [c for c in r["competencies"]
@@ -67,11 +95,14 @@ def required(position: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @router.post("", status_code=201, response_model=Position, tags=POSITIONS, operation_id="createPosition",
-             responses=errors(*WITH_BODY, *RATED), dependencies=[ModelRate])
+             responses=errors(*WITH_BODY, *RATED, 404), dependencies=[ModelRate])
 def create_position(body: PositionIn, request: Request, who: Viewer) -> Any:
     """Group the JD's activities into roles (its own headings when it has them) and suggest each role's
-    competencies from that role's activities only."""
+    competencies from that role's activities only. With `set_id` (the suggestion set made from the same JD)
+    the position shows that set's decisions, marked `inherited_from`, until a reviewer decides on it."""
     services = _services(request)
+    if body.set_id is not None:
+        services.need_store().get_suggestion_set(body.set_id)  # 404 before the model is asked
     text = check_text(body.text, services.settings.max_text_chars)  # NFC: roles' offsets refer to it
     suggester = services.need_suggester()
     with services.model_slot():
@@ -79,7 +110,8 @@ def create_position(body: PositionIn, request: Request, who: Viewer) -> Any:
     info, model_id = _loaded(suggester)
     store = _positions(request)
     position_id = store.create(payload, title=body.title, department=body.department, ministry=body.ministry,
-                               text=text, created_by=who.name, dictionary=info, model_id=model_id)
+                               text=text, created_by=who.name, dictionary=info, model_id=model_id,
+                               source_set_id=body.set_id)
     return store.get(position_id)
 
 
@@ -162,14 +194,20 @@ def rerun_position(position_id: str, request: Request, who: Reviewer) -> Any:
              tags=["review"], dependencies=[WriteRate])
 def post_position_decisions(position_id: str, body: DecisionsRequest, request: Request, who: Reviewer,
                             idempotency_key: IdempotencyKey = None) -> Any:
-    """Accept, reject or modify a competency of the position. A decision is per competency, so it
-    holds in every role that needs the competency, and keeps holding across role edits."""
+    """Accept, reject or modify a competency of the position; add a dictionary competency the service missed
+    to a role (`add` with `role_id`, the role's index); take back your newest decision (`withdraw`). A
+    decision is per competency, so it holds in every role that needs the competency, and keeps holding
+    across role edits."""
     services = _services(request)
     if len(body.decisions) > services.settings.max_decisions:
         raise InputError(f"at most {services.settings.max_decisions} decisions per request",
                          code="too_many_decisions")
-    stored = _positions(request).record_decisions(position_id, who.name, [d.model_dump() for d in body.decisions],
-                                                  idempotency_key=idempotency_key)
+    store = _positions(request)
+    ids: frozenset[str] = frozenset()
+    if any(d.action == "add" for d in body.decisions):
+        ids = dictionary_ids(request, store.load(position_id)["dictionary"], body.decisions)
+    stored = store.record_decisions(position_id, who.name, [d.model_dump() for d in body.decisions],
+                                    idempotency_key=idempotency_key, dictionary_ids=ids)
     return {"position_id": position_id, "decisions": stored}
 
 
@@ -177,8 +215,13 @@ def post_position_decisions(position_id: str, body: DecisionsRequest, request: R
             operation_id="getPositionDecisionHistory", responses=errors(*WITH_ID), tags=["review"])
 def position_decision_history(position_id: str, request: Request, who: Viewer,
                               competency_id: str | None = None) -> Any:
-    return {"position_id": position_id,
-            "history": _positions(request).decision_history(position_id, competency_id)}
+    """Where each competency stands now (`current`: the position's own decisions, else those inherited from
+    its suggestion set) and every decision taken on the position itself."""
+    store = _positions(request)
+    current = [{**{k: v for k, v in d.items() if k != "set_id"}, "position_id": position_id}
+               for d in store.current_decisions(position_id) if competency_id in (None, d["competency_id"])]
+    return {"position_id": position_id, "current": current,
+            "history": store.decision_history(position_id, competency_id)}
 
 
 # ---------------------------------------------------------------- export and gap
@@ -188,14 +231,18 @@ def position_decision_history(position_id: str, request: Request, who: Viewer,
             tags=POSITIONS, operation_id="exportPosition", responses=errors(*WITH_ID))
 def export_position(position_id: str, request: Request, who: Viewer,
                     format: Literal["frac", "igot", "json"] = "json") -> Any:
-    """Only accepted or modified competencies, each at its required level. FRAC nests them per role:
-    POSITION -> ROLE -> {ACTIVITY, COMPETENCY -> COMPETENCIESLEVEL}, with the level's descriptor."""
+    """json and igot: only accepted or modified competencies, each at its required level. FRAC nests every role
+    POSITION -> ROLE -> {ACTIVITY, COMPETENCY -> COMPETENCIESLEVEL}, with the level's descriptor: what a
+    reviewer accepted, modified or added is VERIFIED, what nobody has reviewed yet is DRAFT, rejected ones
+    are left out."""
     services = _services(request)
-    position = _positions(request).get(position_id)
+    store = _positions(request)
+    position = store.get(position_id)
     if format == "frac":
         dictionary = services.suggester.dictionary if services.suggester is not None else None
-        return formats.to_frac(position["title"], accepted_roles(position), dictionary,
-                               department=position["department"])
+        roles = frac_roles(position, store.decision_history(position_id), store.current_decisions(position_id),
+                           dictionary)
+        return formats.to_frac(position["title"], roles, dictionary, department=position["department"])
     if format == "igot":
         return formats.to_igot(position["title"], required(position))
     return {k: position[k] for k in ("id", "title", "department", "ministry", "revision", "dictionary", "model")} \

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from .. import formats
 from ..suggester import check_ranking, check_text
 from .contract import RATED, WITH_BODY, WITH_ID, errors
-from .deps import IdempotencyKey, Paging, Reviewer, Viewer, services as _services
+from .deps import IdempotencyKey, Paging, Reviewer, Viewer, dictionary_ids, services as _services
 from .download import CSV_RESPONSE, csv_download
 from .models import DecisionsRequest, ProposalIn, SuggestRequest
 from .out_suggestions import (DecisionBatch, DecisionHistory, FracPosition, IgotExport, PositionMapping, Proposal,
@@ -59,21 +59,27 @@ def get_suggestions(set_id: str, request: Request, who: Viewer) -> Any:
              dependencies=[WriteRate])
 def post_decisions(set_id: str, body: DecisionsRequest, request: Request, who: Reviewer,
                    idempotency_key: IdempotencyKey = None) -> Any:
-    """Accept, reject or modify suggestions. The reviewer is the API key's owner; a later decision on the
-    same item supersedes the earlier one, and both stay in the history. A repeated Idempotency-Key with the
-    same body answers as before and writes nothing; with another body it is 409."""
-    services = _services(request)
-    stored = services.need_store().record_decisions(
-        set_id, who.name, [d.model_dump() for d in body.decisions], idempotency_key=idempotency_key)
+    """Accept, reject or modify suggestions; add a dictionary competency the service missed to an activity
+    (`add` with `activity_index`); take back your newest decision on a competency (`withdraw`). The reviewer
+    is the API key's owner; a later decision on the same item supersedes the earlier one, and all stay in the
+    history. A repeated Idempotency-Key with the same body answers as before and writes nothing; with
+    another body it is 409."""
+    store = _services(request).need_store()
+    ids: frozenset[str] = frozenset()
+    if any(d.action == "add" for d in body.decisions):
+        ids = dictionary_ids(request, store.get_suggestion_set(set_id)["dictionary"], body.decisions)
+    stored = store.record_decisions(set_id, who.name, [d.model_dump() for d in body.decisions],
+                                    idempotency_key=idempotency_key, dictionary_ids=ids)
     return {"set_id": set_id, "decisions": stored}
 
 
 @router.get("/suggestions/{set_id}/decisions", response_model=DecisionHistory, operation_id="getDecisionHistory",
             responses=errors(*WITH_ID), tags=["review"])
 def decision_history(set_id: str, request: Request, who: Viewer, competency_id: str | None = None) -> Any:
+    """Where each competency stands now (`current`, reviewers' adds included) and every decision ever sent."""
     store = _services(request).need_store()
-    store.get_suggestion_set(set_id)  # 404 for an unknown set
-    return {"set_id": set_id, "history": store.decision_history(set_id, competency_id)}
+    current = [d for d in store.current_decisions(set_id) if competency_id in (None, d["competency_id"])]
+    return {"set_id": set_id, "current": current, "history": store.decision_history(set_id, competency_id)}
 
 
 @router.post("/suggestions/{set_id}/proposals", status_code=201, response_model=Proposal,
@@ -86,20 +92,21 @@ def create_proposal(set_id: str, body: ProposalIn, request: Request, who: Review
         level=body.level, rationale=body.rationale, proposed_by=who.name)
 
 
-@router.get("/positions/{position}/competencies", response_model=PositionMapping | IgotExport | FracPosition,
-            operation_id="getPositionMapping", responses={**errors(), **CSV_RESPONSE}, tags=["positions"])
-def position_competencies(position: str, request: Request, who: Viewer,
-                          format: Literal["json", "igot", "frac", "csv"] = "json") -> Any:
-    """The accepted mapping of a position named in suggestion sets (not a /v1/positions id), in our shape
-    (PositionMapping), iGOT's competencies_v6 (IgotExport), FRAC's (FracPosition), or CSV. An unknown
-    name has an empty mapping."""
+@router.get("/mappings/{title}/competencies", response_model=PositionMapping | IgotExport | FracPosition,
+            operation_id="getMapping", responses={**errors(), **CSV_RESPONSE}, tags=["positions"])
+def mapping_competencies(title: str, request: Request, who: Viewer,
+                         format: Literal["json", "igot", "frac", "csv"] = "json") -> Any:
+    """The accepted mapping of a position title as given when suggesting (`position` of a suggestion set),
+    across every set saved under that title, in our shape (PositionMapping), iGOT's competencies_v6
+    (IgotExport), FRAC's (FracPosition), or CSV. A title nobody used has an empty mapping. Stored positions
+    with roles are under /v1/positions/{position_id}."""
     services = _services(request)
-    mapping = services.need_store().position_mapping(position)
+    mapping = services.need_store().position_mapping(title)
     if format == "igot":
-        return formats.to_igot(position, mapping)
+        return formats.to_igot(title, mapping)
     if format == "frac":
         dictionary = services.suggester.dictionary if services.suggester else None
-        return formats.to_frac(position, formats.roles_from_mapping(position, mapping), dictionary)
+        return formats.to_frac(title, formats.roles_from_mapping(title, mapping), dictionary)
     if format == "csv":
-        return csv_download(formats.to_csv(mapping), position)
-    return {"position": position, "competencies": mapping}
+        return csv_download(formats.to_csv(mapping), title)
+    return {"position": title, "competencies": mapping}

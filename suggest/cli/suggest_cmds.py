@@ -41,7 +41,8 @@ def suggest(
 
 
 def print_suggestions(result) -> None:
-    """One table in the service's order (confidence), with the activity number the evidence comes from."""
+    """One table, most confident first, with a confidence column and the activity number the evidence comes
+    from (as the unmatched list numbers them) rather than character offsets; evidence is cut at a word."""
     d = result.dictionary
     ctx = result.context
     out.print(f"[bold]{len(result.suggestions)} suggestions[/] from {len(result.activities)} activities · "
@@ -53,7 +54,8 @@ def print_suggestions(result) -> None:
     table = Table(show_lines=False)
     for col in ("#", "id", "competency", "type", "ASK", "level", "confidence", "evidence"):
         table.add_column(col, overflow="fold")
-    for n, s in enumerate(result.suggestions, start=1):
+    # sorted here too: the table promises this order whatever order the caller's result is in (stable on ties)
+    for n, s in enumerate(sorted(result.suggestions, key=lambda s: -s.confidence), start=1):
         ev = s.evidence[0] if s.evidence else None
         evidence = f"[{ev.activity + 1}] {shorten(ev.text, 60)}" if ev else ""
         conf = f"{s.confidence:.0%}" + (" (low)" if s.low_confidence else "")

@@ -5,8 +5,11 @@
 decisions: [{"id", "set_id", "competency_id", "action", "reviewer", "at"}]   (at: datetime or ISO string)
 sets:      [{"id", "suggestions": [{"competency_id", "competencyAreaName", "score"}, ...]}]  (rank order)
 
-Only each (set, competency, reviewer)'s latest decision counts. "accept" and "modify" are positive:
-a modified suggestion was right, only its level or ASK tag was not.
+Only each (set, competency, reviewer)'s standing decision counts: the latest one, unless it was withdrawn
+(then the one before it, if any). "accept" and "modify" are positive: a modified suggestion was right, only
+its level or ASK tag was not. An "add" is a competency the service missed and a reviewer added from the
+dictionary: it is not a suggestion, so it stays out of acceptance and precision and is counted on its own
+(`n_added`, and `added_share`, the share of kept competencies that reviewers had to add).
 """
 
 from __future__ import annotations
@@ -36,13 +39,19 @@ def iso_week(value: Any) -> str:
 
 
 def latest_decisions(decisions: Iterable[dict]) -> list[dict]:
-    """The newest decision of each (set, competency, reviewer): by time, then by row id, then input order."""
+    """The standing decision of each (set, competency, reviewer): by time, then by row id, then input order;
+    a "withdraw" takes that reviewer's newest one back."""
     indexed = list(enumerate(decisions))
     indexed.sort(key=lambda p: (_time(p[1]["at"]), p[1].get("id") if p[1].get("id") is not None else -1, p[0]))
-    latest: dict[tuple[str, str, str], dict] = {}
+    stacks: dict[tuple[str, str, str], list[dict]] = {}
     for _, d in indexed:
-        latest[(d["set_id"], d["competency_id"], d["reviewer"])] = d
-    return list(latest.values())
+        stack = stacks.setdefault((d["set_id"], d["competency_id"], d["reviewer"]), [])
+        if d["action"] == "withdraw":
+            if stack:
+                stack.pop()
+        else:
+            stack.append(d)
+    return [stack[-1] for stack in stacks.values() if stack]
 
 
 def _rate(values: list[bool]) -> float | None:
@@ -74,13 +83,18 @@ def _agreement(current: list[dict]) -> tuple[float | None, int]:
 
 
 def _summary(current: list[dict], order: dict[str, list[str]]) -> dict[str, Any]:
+    added = [d for d in current if d["action"] == "add"]
+    current = [d for d in current if d["action"] != "add"]
     agreement, n_multi = _agreement(current)
+    n_kept = sum(d["action"] in POSITIVE for d in current) + len(added)
     return {
         "n_decisions": len(current),
         "acceptance_rate": _rate([d["action"] in POSITIVE for d in current]),
         "precision_at": {k: _precision_at(current, order, k) for k in PRECISION_KS},
         "agreement": agreement,
         "n_items_multi": n_multi,
+        "n_added": len(added),
+        "added_share": len(added) / n_kept if n_kept else None,
     }
 
 
@@ -107,13 +121,13 @@ def decision_rows(store) -> tuple[list[dict], list[dict]]:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from ..store.models import DecisionRow, SuggestionSetRow
+    from ..store.models import ReviewRow, SuggestionSetRow
 
     with Session(store.engine) as s:
         decisions = [
             {"id": r.id, "set_id": r.set_id, "competency_id": r.competency_id, "action": r.action,
              "level": r.level, "reviewer": r.reviewer, "at": r.at}
-            for r in s.scalars(select(DecisionRow).order_by(DecisionRow.id))
+            for r in s.scalars(select(ReviewRow).where(ReviewRow.set_id.is_not(None)).order_by(ReviewRow.id))
         ]
         sets = [
             {"id": set_id, "suggestions": [

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .decisions import decision_dict
-from .models import AuditEventRow, DecisionRow, PositionDecisionRow, iso
+from .models import AuditEventRow, ReviewRow, iso
 
 # audit kind -> feed type. Keys, seals and other internals stay in the audit trail only.
 TYPES = {
@@ -39,17 +39,26 @@ def read_feed(session: Session, *, after: int, limit: int) -> tuple[list[dict[st
     more, rows = len(rows) > limit, rows[:limit]
     payloads = [json.loads(r.payload) for r in rows]
     # the rows themselves, not the events' copies: an event carries no decision time of its own
-    decisions = _rows(session, DecisionRow, [p.get("id") for r, p in zip(rows, payloads) if r.kind == "decision"])
-    position_decisions = _rows(session, PositionDecisionRow,
-                               [p.get("id") for r, p in zip(rows, payloads) if r.kind == "position.decision"])
+    decisions = _rows(session, "set_id", [p for r, p in zip(rows, payloads) if r.kind == "decision"])
+    position_decisions = _rows(session, "position_id",
+                               [p for r, p in zip(rows, payloads) if r.kind == "position.decision"])
     return [_event(r, p, decisions, position_decisions) for r, p in zip(rows, payloads)], more
 
 
-def _rows(session: Session, table: Any, ids: list[Any]) -> dict[int, dict[str, Any]]:
-    ids = [i for i in ids if isinstance(i, int)]
-    if not ids:
-        return {}
-    return {row.id: decision_dict(row) for row in session.scalars(select(table).where(table.id.in_(ids)))}
+def _rows(session: Session, owner: str, payloads: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """{the id the event names: the decision}. Events written before migration 0004 name a row by its id in
+    the old table, which the review log keeps as legacy_id; those are keyed negative, so the two numberings
+    never meet."""
+    new = [p["id"] for p in payloads if isinstance(p.get("id"), int) and "legacy_id" in p]
+    old = [p["id"] for p in payloads if isinstance(p.get("id"), int) and "legacy_id" not in p]
+    out: dict[int, dict[str, Any]] = {}
+    if new:
+        out.update({r.id: decision_dict(r) for r in session.scalars(select(ReviewRow).where(ReviewRow.id.in_(new)))})
+    if old:
+        column = getattr(ReviewRow, owner)
+        query = select(ReviewRow).where(ReviewRow.legacy_id.in_(old), column.is_not(None))
+        out.update({-r.legacy_id: decision_dict(r) for r in session.scalars(query) if r.legacy_id is not None})
+    return out
 
 
 def _event(row: AuditEventRow, payload: dict[str, Any], decisions: dict[int, dict[str, Any]],
@@ -63,16 +72,23 @@ def _event(row: AuditEventRow, payload: dict[str, Any], decisions: dict[int, dic
         out["set_id"] = row.subject
     elif kind == "decision":
         out.update(set_id=payload.get("set_id"), competency_id=payload.get("competency_id"),
-                   decision=decisions.get(payload.get("id")))
+                   decision=_pick(decisions, payload))
     elif kind.startswith("proposal."):
         out.update(proposal_id=row.subject, set_id=payload.get("set_id"),
                    proposal_status=payload.get("status", "proposed"))
     elif kind == "position.decision":
         out.update(position_id=payload.get("position_id"), competency_id=payload.get("competency_id"),
-                   position_decision=position_decisions.get(payload.get("id")))
+                   position_decision=_pick(position_decisions, payload))
     elif kind.startswith("position."):
         out.update(position_id=row.subject, revision=payload.get("revision", 1))
     elif kind == "dictionary.load":
         out["dictionary"] = {"name": payload.get("name"), "version": payload.get("version"),
                              "fingerprint": row.subject, "model": payload.get("model")}
     return out
+
+
+def _pick(found: dict[int, dict[str, Any]], payload: dict[str, Any]) -> dict[str, Any] | None:
+    key = payload.get("id")
+    if not isinstance(key, int):
+        return None
+    return found.get(key if "legacy_id" in payload else -key)

@@ -22,7 +22,6 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    PrimaryKeyConstraint,
     String,
     Text,
     TypeDecorator,
@@ -40,7 +39,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ACTIONS = ("accept", "reject", "modify")
+ACTIONS = ("accept", "reject", "modify", "add", "withdraw")
 ASK_TAGS = ("attitude", "skill", "knowledge")
 ROLES = ("viewer", "reviewer", "admin")
 PROPOSAL_TYPES = ("Behavioural", "Functional", "Domain")
@@ -110,32 +109,6 @@ class SuggestionSetRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JsonType)
 
 
-class DecisionRow(Base):
-    """Append-only: a change of mind is a new row that supersedes the old one (triggers forbid edits)."""
-
-    __tablename__ = "decisions"
-    __table_args__ = (
-        CheckConstraint(_in("action", ACTIONS), name="action"),
-        CheckConstraint("level IS NULL OR (level BETWEEN 1 AND 5)", name="level"),
-        CheckConstraint(f"ask_tag IS NULL OR {_in('ask_tag', ASK_TAGS)}", name="ask_tag"),
-        Index("ix_decisions_set_id_competency_id", "set_id", "competency_id"),
-        Index("ix_decisions_set_id_reviewer", "set_id", "reviewer"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    set_id: Mapped[str] = mapped_column(ForeignKey("suggestion_sets.id"))
-    competency_id: Mapped[str] = mapped_column(String(100))
-    action: Mapped[str] = mapped_column(String(10))
-    level: Mapped[int | None] = mapped_column(Integer)
-    ask_tag: Mapped[str | None] = mapped_column(String(10))
-    reason_code: Mapped[str | None] = mapped_column(String(100))
-    comment: Mapped[str | None] = mapped_column(Text)
-    reviewer: Mapped[str] = mapped_column(String(100))
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
-    idempotency_key: Mapped[str | None] = mapped_column(String(200))
-
-
 class ProposalRow(Base):
     """A competency the reviewer thinks the dictionary lacks, tied to one activity of a set."""
 
@@ -199,18 +172,6 @@ class AuditEventRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class IdempotencyRow(Base):
-    __tablename__ = "idempotency"
-    __table_args__ = (PrimaryKeyConstraint("key", "reviewer"),)
-
-    key: Mapped[str] = mapped_column(String(200))
-    reviewer: Mapped[str] = mapped_column(String(100))
-    set_id: Mapped[str] = mapped_column(ForeignKey("suggestion_sets.id"))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    response: Mapped[Any] = mapped_column(JsonType)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
 # -- positions with roles (migration 0002) ----------------------------------------------------------
 
 POSITION_OPS = ("create", "rename", "merge", "split", "move", "rerun")
@@ -234,6 +195,9 @@ class PositionRow(Base):
     model_id: Mapped[str] = mapped_column(String(200))
     revision: Mapped[int] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    # the suggestion set it was built from (0004), whose decisions it inherits; no foreign key, because
+    # SQLite adds one to an existing table only by copying it, which the tables pointing here forbid
+    source_set_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class PositionRevisionRow(Base):
@@ -255,29 +219,51 @@ class PositionRevisionRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JsonType)
 
 
-class PositionDecisionRow(Base):
-    """Append-only, keyed by (position, competency) rather than by role, so a decision outlives role edits."""
+class ReviewRow(Base):
+    """The one decision log (migration 0004): every reviewer decision on a suggestion set or a position.
 
-    __tablename__ = "position_decisions"
+    Append-only (triggers): a change of mind is a new row that supersedes the old one, a withdrawal is a row
+    too. The subject is exactly one of ``set_id`` and ``position_id``, each a real foreign key, so neither
+    kind can point at a subject that does not exist. The idempotency record lives on the rows themselves
+    (``idempotency_key`` + ``request_hash``): a replay finds them by key, reviewer and subject kind.
+    ``legacy_id`` is the id a row had in ``decisions`` or ``position_decisions`` before 0004 (null for rows
+    written since): their audit events name that id, so ``verify`` checks them by it.
+    """
+
+    __tablename__ = "review_log"
     __table_args__ = (
         CheckConstraint(_in("action", ACTIONS), name="action"),
         CheckConstraint("level IS NULL OR (level BETWEEN 1 AND 5)", name="level"),
         CheckConstraint(f"ask_tag IS NULL OR {_in('ask_tag', ASK_TAGS)}", name="ask_tag"),
-        Index("ix_position_decisions_position_id_competency_id", "position_id", "competency_id"),
-        Index("ix_position_decisions_idempotency_key_reviewer", "idempotency_key", "reviewer"),
+        CheckConstraint("(set_id IS NULL) <> (position_id IS NULL)", name="one_subject"),
+        Index("ix_review_log_set_id_competency_id", "set_id", "competency_id"),
+        Index("ix_review_log_position_id_competency_id", "position_id", "competency_id"),
+        Index("ix_review_log_idempotency_key_reviewer", "idempotency_key", "reviewer"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    position_id: Mapped[str] = mapped_column(ForeignKey("positions.id"))
+    set_id: Mapped[str | None] = mapped_column(ForeignKey("suggestion_sets.id"))
+    position_id: Mapped[str | None] = mapped_column(ForeignKey("positions.id"))
     competency_id: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(10))
     level: Mapped[int | None] = mapped_column(Integer)
     ask_tag: Mapped[str | None] = mapped_column(String(10))
     reason_code: Mapped[str | None] = mapped_column(String(100))
     comment: Mapped[str | None] = mapped_column(Text)
+    # where an "add" puts the competency: an activity of a set, or a role (its index) of a position
+    activity_index: Mapped[int | None] = mapped_column(Integer)
+    role_id: Mapped[int | None] = mapped_column(Integer)
     reviewer: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("position_decisions.id"))
-    # the idempotency record lives on the decision rows themselves: a replay finds them by key
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("review_log.id"))
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))
+    legacy_id: Mapped[int | None] = mapped_column(Integer)
+
+    @property
+    def subject_kind(self) -> str:
+        return "set" if self.set_id is not None else "position"
+
+    @property
+    def subject_id(self) -> str:
+        return self.set_id if self.set_id is not None else self.position_id  # type: ignore[return-value]

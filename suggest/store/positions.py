@@ -4,33 +4,34 @@ It shares the engine, the serialised writer and the audit chain with ``Store`` (
 Nothing is overwritten without a trace: ``positions`` holds the current payload for quick reads, and
 every change also appends a ``position_revisions`` row in the same transaction as its audit event.
 
-Decisions are per (position, competency), not per role: after roles are merged, split or rerun, a
-decision still applies wherever that competency still appears, and stops showing where it no longer
-does without being lost.
+Decisions are per (position, competency), not per role, in the review log shared with suggestion sets
+(``review_log.py``): after roles are merged, split or rerun, a decision still applies wherever that
+competency still appears, and stops showing where it no longer does without being lost. A position
+built from a suggestion set shows that set's decisions until its own reviewers decide.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InputError, NotFound
-from . import audit
+from . import audit, review_log
 from ._checks import check_name, check_page, check_text, copy_payload
 from .db import Sessions
-from .models import PositionDecisionRow, PositionRevisionRow, PositionRow, iso, new_id, utcnow
+from .models import PositionRevisionRow, PositionRow, ReviewRow, SuggestionSetRow, iso, new_id, utcnow
 from .decisions import decision_dict, prepare_decisions
-
-ACCEPTED = ("accept", "modify")
 
 
 class PositionStore(Sessions):
     # -- positions -------------------------------------------------------------------------------
 
     def create(self, payload: dict[str, Any], *, title: str, department: str, ministry: str | None, text: str,
-               created_by: str, dictionary: dict[str, Any], model_id: str) -> str:
+               created_by: str, dictionary: dict[str, Any], model_id: str, source_set_id: str | None = None) -> str:
+        """``source_set_id``: the suggestion set this position was built from; its decisions carry over."""
         payload = _checked_payload(payload)
         n = self.limits.max_name_chars
         check_text(text, "text", max_chars=self.limits.max_text_chars, required=True)
@@ -42,8 +43,11 @@ class PositionStore(Sessions):
             text=text, created_by=check_name(created_by, "created_by", max_chars=n), created_at=at,
             dictionary_name=str(dictionary.get("name", "")), dictionary_version=str(dictionary.get("version", "")),
             dictionary_fingerprint=str(dictionary.get("fingerprint", "")), model_id=str(model_id),
-            revision=1, payload=payload)
+            revision=1, payload=payload, source_set_id=source_set_id)
         with self._write() as s:
+            if source_set_id is not None and (not isinstance(source_set_id, str) or len(source_set_id) > 32
+                                              or s.get(SuggestionSetRow, source_set_id) is None):
+                raise NotFound(f"no suggestion set {source_set_id!r}", code="suggestion_set_not_found")
             s.add(row)
             s.flush()
             s.add(PositionRevisionRow(position_id=row.id, revision=1, at=at, actor=row.created_by, op="create",
@@ -51,7 +55,7 @@ class PositionStore(Sessions):
             # not the text: it may hold personal details and the audit trail can never be purged
             audit.append_event(s, row.created_by, "position.create", row.id,
                                {"id": row.id, "title": row.title, "department": row.department,
-                                "fingerprint": row.dictionary_fingerprint})
+                                "fingerprint": row.dictionary_fingerprint, "set_id": source_set_id})
         return row.id
 
     def load(self, position_id: str) -> dict[str, Any]:
@@ -63,7 +67,7 @@ class PositionStore(Sessions):
         """The position with each role competency's current review and required level."""
         with self._read() as s:
             row = _get(s, position_id)
-            current = _current(s, position_id)
+            current = self._standing(s, row)
         out = _plain(row)
         payload = out.pop("payload")
         out.update({k: v for k, v in payload.items() if k not in ("roles", "params")})
@@ -132,53 +136,53 @@ class PositionStore(Sessions):
     # -- decisions -------------------------------------------------------------------------------
 
     def record_decisions(self, position_id: str, reviewer: str, decisions: list[dict[str, Any]], *,
-                         idempotency_key: str | None = None) -> list[dict[str, Any]]:
+                         idempotency_key: str | None = None,
+                         dictionary_ids: Collection[str] = ()) -> list[dict[str, Any]]:
+        """As ``Store.record_decisions``; an "add" names a role of the current revision by its index."""
+        subject = review_log.Subject("position", position_id)
         reviewer, items, idempotency_key, request_hash = prepare_decisions(
-            {"position_id": position_id}, reviewer, decisions, idempotency_key, self.limits)
-        D = PositionDecisionRow
+            subject.owner, reviewer, decisions, idempotency_key, self.limits)
         with self._write() as s:
-            if idempotency_key is not None:
-                prior = s.scalars(select(D).where(D.idempotency_key == idempotency_key, D.reviewer == reviewer)
-                                  .order_by(D.id)).all()
-                if prior:
-                    if any(p.request_hash != request_hash for p in prior):
-                        raise Conflict("this Idempotency-Key was already used with a different request",
-                                       code="idempotency_key_reused")
-                    return [decision_dict(p) for p in prior]  # a replay: answer as before, write nothing
+            prior = review_log.replay(s, subject, reviewer, idempotency_key, request_hash)
+            if prior is not None:
+                return prior  # a replay: answer as before, write nothing
             row = _get(s, position_id)
-            known = {c["competency_id"] for role in row.payload["roles"] for c in role["competencies"]}
-            unknown = sorted({it["competency_id"] for it in items} - known)
-            if unknown:
-                raise InputError(f"not suggested for position {position_id}: {', '.join(unknown)}",
-                                 code="unknown_competency", detail={"competency_ids": unknown})
-            own_latest: dict[str, int] = dict(s.execute(
-                select(D.competency_id, func.max(D.id))
-                .where(D.position_id == position_id, D.reviewer == reviewer).group_by(D.competency_id)).all())
-            at = utcnow()
-            out = []
-            for it in items:
-                d = D(position_id=position_id, reviewer=reviewer, at=at, idempotency_key=idempotency_key,
-                      request_hash=request_hash if idempotency_key else None,
-                      supersedes_id=own_latest.get(it["competency_id"]), **it)
-                s.add(d)
-                s.flush()
-                own_latest[d.competency_id] = d.id
-                stored = decision_dict(d)
-                audit.append_event(s, reviewer, "position.decision", f"{position_id}/{d.competency_id}",
-                                   {**{k: v for k, v in stored.items() if k != "at"},
-                                    "row_hash": audit.row_digest(d)})
-                out.append(stored)
-        return out
+            roles = row.payload["roles"]
+            placement = review_log.Placement(
+                suggested={c["competency_id"] for role in roles for c in role["competencies"]},
+                dictionary_ids=dictionary_ids, roles=range(len(roles)))
+            return review_log.record(s, subject, reviewer, items, placement=placement,
+                                     idempotency_key=idempotency_key, request_hash=request_hash)
 
     def decision_history(self, position_id: str, competency_id: str | None = None) -> list[dict[str, Any]]:
-        """Every decision, superseded ones included, oldest first."""
-        D = PositionDecisionRow
+        """Every decision on the position itself, superseded and withdrawn ones included, oldest first."""
         with self._read() as s:
             _get(s, position_id)
-            query = select(D).where(D.position_id == position_id)
-            if competency_id is not None:
-                query = query.where(D.competency_id == competency_id)
-            return [decision_dict(r) for r in s.scalars(query.order_by(D.id))]
+            subject = review_log.Subject("position", position_id)
+            return [decision_dict(r) for r in review_log.rows(s, subject, competency_id)]
+
+    def current_decisions(self, position_id: str) -> list[dict[str, Any]]:
+        """The decision that stands on each competency: the position's own, else the one inherited from the
+        suggestion set it was built from (``inherited_from``: that set's id)."""
+        with self._read() as s:
+            row = _get(s, position_id)
+            standing = self._standing(s, row)
+        return [{**decision_dict(d), "inherited_from": inherited}
+                for d, inherited in sorted(standing.values(), key=lambda t: (t[1] is None, t[0].id))]
+
+    @staticmethod
+    def _standing(session: Session, row: PositionRow) -> dict[str, tuple[ReviewRow, str | None]]:
+        """{competency_id: (decision, set id it is inherited from or None)}. The set's decisions count only for
+        competencies the reviewers of the position have not decided on themselves."""
+        own = review_log.current(review_log.rows(session, review_log.Subject("position", row.id)))
+        out: dict[str, tuple[ReviewRow, str | None]] = {cid: (d, None) for cid, d in own.items()}
+        if row.source_set_id is not None:
+            inherited = review_log.current(review_log.rows(session, review_log.Subject("set", row.source_set_id)))
+            for cid, d in inherited.items():
+                # a set's "add" names an activity of the set, not a role: it is not placed in a role here
+                if cid not in out and d.action != "add":
+                    out[cid] = (d, row.source_set_id)
+        return out
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -191,31 +195,20 @@ def _get(session: Session, position_id: str) -> PositionRow:
     return row
 
 
-def _current(session: Session, position_id: str) -> dict[str, PositionDecisionRow]:
-    """{competency_id: newest decision} across all reviewers."""
-    current: dict[str, PositionDecisionRow] = {}
-    for row in session.scalars(select(PositionDecisionRow).where(PositionDecisionRow.position_id == position_id)
-                               .order_by(PositionDecisionRow.id)):
-        current[row.competency_id] = row  # ascending id: the last one is the newest
-    return current
-
-
 def _plain(row: PositionRow) -> dict[str, Any]:
     return {"id": row.id, "title": row.title, "department": row.department, "ministry": row.ministry,
             "text": row.text, "created_by": row.created_by, "created_at": iso(row.created_at),
-            "revision": row.revision,
+            "revision": row.revision, "set_id": row.source_set_id,
             "dictionary": {"name": row.dictionary_name, "version": row.dictionary_version,
                            "fingerprint": row.dictionary_fingerprint},
             "model": {"id": row.model_id}, "payload": dict(row.payload)}
 
 
-def _reviewed(competency: dict[str, Any], decision: PositionDecisionRow | None) -> dict[str, Any]:
-    review = None if decision is None else {
-        "action": decision.action, "level": decision.level, "ask_tag": decision.ask_tag,
-        "reason_code": decision.reason_code, "comment": decision.comment, "reviewer": decision.reviewer,
-        "at": iso(decision.at)}
+def _reviewed(competency: dict[str, Any], standing: tuple[ReviewRow, str | None] | None) -> dict[str, Any]:
+    decision, inherited = standing if standing is not None else (None, None)
     level = decision.level if decision is not None and decision.level is not None else competency["suggested_level"]
-    return {**competency, "review": review, "required_level": level}
+    return {**competency, "review": review_log.review_dict(decision, inherited_from=inherited),
+            "required_level": level}
 
 
 def _checked_payload(payload: Any) -> dict[str, Any]:

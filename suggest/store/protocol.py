@@ -6,6 +6,7 @@ backend only has to satisfy these methods. Return values are plain dicts with IS
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Protocol, runtime_checkable
 
 
@@ -24,9 +25,12 @@ class DecisionStore(Protocol):
 
     # decisions
     def record_decisions(self, set_id: str, reviewer: str, decisions: list[dict[str, Any]], *,
-                         idempotency_key: str | None = None) -> list[dict[str, Any]]: ...
+                         idempotency_key: str | None = None,
+                         dictionary_ids: Collection[str] = ()) -> list[dict[str, Any]]: ...
 
     def decision_history(self, set_id: str, competency_id: str | None = None) -> list[dict[str, Any]]: ...
+
+    def current_decisions(self, set_id: str) -> list[dict[str, Any]]: ...
 
     def position_mapping(self, position: str) -> list[dict[str, Any]]: ...
 

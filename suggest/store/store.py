@@ -1,14 +1,15 @@
 """``Store``: the decision store on SQLAlchemy (SQLite or PostgreSQL).
 
 Every write runs in one serialised transaction (see ``db.py``) together with its audit event, so
-a change and its audit record commit or vanish together. Decisions are never updated: a change of
-mind is a new row whose ``supersedes_id`` points at the reviewer's earlier decision, and the
-"current" review of a suggestion is simply its newest decision.
+a change and its audit record commit or vanish together. Decisions live in the one review log shared
+with positions (``review_log.py``): never updated, a change of mind is a new row whose ``supersedes_id``
+points at the reviewer's earlier decision, and a withdrawal is a row too.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -16,16 +17,16 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, InputError, NotFound, NotReady
+from ..errors import InputError, NotFound, NotReady
 from ..learning import Decision
-from . import audit, keys, learning_data, proposals, verify
+from . import audit, keys, learning_data, proposals, review_log, verify
 from .audit_key import load_audit_key
 from ._checks import check_name, check_page, check_text, copy_payload, optional_name
 from .decisions import decision_dict, prepare_decisions
 from .feed import read_feed
 from .db import Sessions, make_engine, migrate
 from .limits import Limits
-from .models import AuditEventRow, DecisionRow, IdempotencyRow, SuggestionSetRow, iso, new_id, utcnow
+from .models import AuditEventRow, ReviewRow, SuggestionSetRow, iso, new_id, utcnow
 
 if TYPE_CHECKING:
     from .positions import PositionStore
@@ -120,7 +121,8 @@ class Store(Sessions):
         # the stored columns win over same-named payload keys: they are what the store vouches for
         out.update({k: v for k, v in row.payload.items() if k not in out})
         out["suggestions"] = [
-            {**sg, "review": _review_dict(current.get(sg["competency_id"]))} for sg in row.payload["suggestions"]
+            {**sg, "review": review_log.review_dict(current.get(sg["competency_id"]))}
+            for sg in row.payload["suggestions"]
         ]
         return out
 
@@ -131,8 +133,11 @@ class Store(Sessions):
         if status is not None and status not in SET_STATUSES:
             raise InputError(f"status must be one of {', '.join(SET_STATUSES)}", code="invalid_status")
         S = SuggestionSetRow
-        counts = (select(DecisionRow.set_id, func.count(func.distinct(DecisionRow.competency_id)).label("n"))
-                  .group_by(DecisionRow.set_id).subquery())
+        R = ReviewRow
+        # a reviewer's own additions are not suggestions, so they do not count towards "reviewed"
+        counts = (select(R.set_id, func.count(func.distinct(R.competency_id)).label("n"))
+                  .where(R.set_id.is_not(None), R.action.not_in(("add", "withdraw")))
+                  .group_by(R.set_id).subquery())
         n_reviewed = func.coalesce(counts.c.n, 0)
         status_expr = case((n_reviewed == 0, "open"), (n_reviewed >= S.n_suggestions, "reviewed"),
                            else_="in_review")
@@ -154,56 +159,37 @@ class Store(Sessions):
     # -- decisions -------------------------------------------------------------------------------
 
     def record_decisions(self, set_id: str, reviewer: str, decisions: list[dict[str, Any]], *,
-                         idempotency_key: str | None = None) -> list[dict[str, Any]]:
+                         idempotency_key: str | None = None,
+                         dictionary_ids: Collection[str] = ()) -> list[dict[str, Any]]:
+        """Append decisions to the review log (``review_log.py``). ``dictionary_ids``: the ids of the dictionary
+        the set was made with, which an "add" must name."""
+        subject = review_log.Subject("set", set_id)
         reviewer, items, idempotency_key, request_hash = prepare_decisions(
-            {"set_id": set_id}, reviewer, decisions, idempotency_key, self.limits)
+            subject.owner, reviewer, decisions, idempotency_key, self.limits)
         with self._write() as s:
-            if idempotency_key is not None:
-                prior = s.get(IdempotencyRow, (idempotency_key, reviewer))
-                if prior is not None:
-                    if prior.request_hash != request_hash:
-                        raise Conflict("this Idempotency-Key was already used with a different request",
-                                       code="idempotency_key_reused")
-                    return list(prior.response)  # a replay: answer as before, write nothing
+            prior = review_log.replay(s, subject, reviewer, idempotency_key, request_hash)
+            if prior is not None:
+                return prior  # a replay: answer as before, write nothing
             parent = _get_set(s, set_id)
-            known = {sg["competency_id"] for sg in parent.payload["suggestions"]}
-            unknown = sorted({it["competency_id"] for it in items} - known)
-            if unknown:
-                raise InputError(f"not suggested in set {set_id}: {', '.join(unknown)}",
-                                 code="unknown_competency", detail={"competency_ids": unknown})
-            own_latest: dict[str, int] = {
-                competency_id: latest_id for competency_id, latest_id in s.execute(
-                    select(DecisionRow.competency_id, func.max(DecisionRow.id))
-                    .where(DecisionRow.set_id == set_id, DecisionRow.reviewer == reviewer)
-                    .group_by(DecisionRow.competency_id))
-            }
-            at = utcnow()
-            out = []
-            for it in items:
-                row = DecisionRow(set_id=set_id, reviewer=reviewer, at=at, idempotency_key=idempotency_key,
-                                  supersedes_id=own_latest.get(it["competency_id"]), **it)
-                s.add(row)
-                s.flush()
-                own_latest[row.competency_id] = row.id
-                stored = decision_dict(row)
-                # the row's digest covers every column (its time too), so verify can match row and event
-                audit.append_event(s, reviewer, "decision", f"{set_id}/{row.competency_id}",
-                                   {**{k: v for k, v in stored.items() if k != "at"},
-                                    "row_hash": audit.row_digest(row)})
-                out.append(stored)
-            if idempotency_key is not None:
-                s.add(IdempotencyRow(key=idempotency_key, reviewer=reviewer, set_id=set_id,
-                                     request_hash=request_hash, response=out, created_at=at))
-        return out
+            placement = review_log.Placement(
+                suggested={sg["competency_id"] for sg in parent.payload["suggestions"]},
+                dictionary_ids=dictionary_ids,
+                activities={a.get("index", i) for i, a in enumerate(parent.payload.get("activities") or [])})
+            return review_log.record(s, subject, reviewer, items, placement=placement,
+                                     idempotency_key=idempotency_key, request_hash=request_hash)
 
     def decision_history(self, set_id: str, competency_id: str | None = None) -> list[dict[str, Any]]:
-        """Every decision, superseded ones included, oldest first."""
+        """Every decision, superseded and withdrawn ones included, oldest first."""
         with self._read() as s:
             _get_set(s, set_id)
-            query = select(DecisionRow).where(DecisionRow.set_id == set_id)
-            if competency_id is not None:
-                query = query.where(DecisionRow.competency_id == competency_id)
-            return [decision_dict(r) for r in s.scalars(query.order_by(DecisionRow.id))]
+            return [decision_dict(r) for r in review_log.rows(s, review_log.Subject("set", set_id), competency_id)]
+
+    def current_decisions(self, set_id: str) -> list[dict[str, Any]]:
+        """The decision that stands on each competency (adds included), in the order they were made."""
+        with self._read() as s:
+            _get_set(s, set_id)
+            standing = review_log.current(review_log.rows(s, review_log.Subject("set", set_id)))
+        return [decision_dict(r) for r in sorted(standing.values(), key=lambda r: r.id)]
 
     def position_mapping(self, position: str) -> list[dict[str, Any]]:
         """The competencies reviewers have accepted (or modified) for a position.
@@ -214,7 +200,7 @@ class Store(Sessions):
         with self._read() as s:
             sets = {r.id: r for r in s.scalars(select(SuggestionSetRow).where(SuggestionSetRow.position == position))}
             current = _current_reviews(s, list(sets))
-        winners: dict[str, tuple[str, DecisionRow]] = {}
+        winners: dict[str, tuple[str, ReviewRow]] = {}
         for set_id, by_competency in current.items():
             for competency_id, row in by_competency.items():
                 held = winners.get(competency_id)
@@ -222,11 +208,13 @@ class Store(Sessions):
                     winners[competency_id] = (set_id, row)
         mapping = []
         for competency_id, (set_id, row) in winners.items():
-            if row.action not in ("accept", "modify"):
-                continue
-            suggestion = next(sg for sg in sets[set_id].payload["suggestions"] if sg["competency_id"] == competency_id)
+            suggestion = next((sg for sg in sets[set_id].payload["suggestions"]
+                               if sg["competency_id"] == competency_id), None)
+            if row.action not in ("accept", "modify") or suggestion is None:
+                continue  # a reviewer's "add" carries no suggestion to map; sets' adds show in their decisions
             required = row.level if row.level is not None else suggestion.get("suggested_level")
-            mapping.append({**suggestion, "required_level": required, "review": _review_dict(row), "set_id": set_id})
+            mapping.append({**suggestion, "required_level": required, "review": review_log.review_dict(row),
+                            "set_id": set_id})
         mapping.sort(key=lambda m: (-float(m.get("score") or 0.0), str(m.get("name", "")), m["competency_id"]))
         return mapping
 
@@ -336,19 +324,10 @@ def _get_set(session: Session, set_id: str) -> SuggestionSetRow:
     return row
 
 
-def _current_reviews(session: Session, set_ids: list[str]) -> dict[str, dict[str, DecisionRow]]:
-    """{set_id: {competency_id: newest decision}} across all reviewers."""
-    current: dict[str, dict[str, DecisionRow]] = {}
-    if not set_ids:
-        return current
-    rows = session.scalars(select(DecisionRow).where(DecisionRow.set_id.in_(set_ids)).order_by(DecisionRow.id))
-    for row in rows:  # ascending id, so the last assignment is the newest decision
-        current.setdefault(row.set_id, {})[row.competency_id] = row
-    return current
-
-
-def _review_dict(row: DecisionRow | None) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    return {"action": row.action, "level": row.level, "ask_tag": row.ask_tag, "reason_code": row.reason_code,
-            "comment": row.comment, "reviewer": row.reviewer, "at": iso(row.at)}
+def _current_reviews(session: Session, set_ids: list[str]) -> dict[str, dict[str, ReviewRow]]:
+    """{set_id: {competency_id: current decision}} across all reviewers."""
+    by_set: dict[str, list[ReviewRow]] = {}
+    if set_ids:
+        for row in session.scalars(select(ReviewRow).where(ReviewRow.set_id.in_(set_ids)).order_by(ReviewRow.id)):
+            by_set.setdefault(row.set_id or "", []).append(row)
+    return {set_id: review_log.current(log) for set_id, log in by_set.items()}

@@ -4,8 +4,10 @@ Checked, streaming in pages so memory stays flat apart from one small dict per a
 
 * the chain: every link and HMAC; unkeyed (old) events only as a prefix sealed by a keyed ``audit.keyed``
   event, so an edit re-hashed without the key shows as an unkeyed event after keyed ones;
-* decisions and position decisions against their events, both ways: a row without its event was
-  inserted behind the service's back, an event without its row was deleted, a differing row was edited;
+* the review log (decisions on sets and positions) against its events, both ways: a row without its event
+  was inserted behind the service's back, an event without its row was deleted, a differing row was edited.
+  Rows moved from the old tables by migration 0004 are checked against their old events, by their old id
+  and in their old shape (``_legacy``);
 * api_keys against key.create / key.revoke events: a forged key, a changed role, a revocation undone;
 * optionally an anchor (``anchor``: "id:hash", kept outside the database): the log must still reach it,
   so deleting the newest events shows.
@@ -13,17 +15,19 @@ Checked, streaming in pages so memory stays flat apart from one small dict per a
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .audit import GENESIS_HASH, SEALED, event_hash, row_digest
-from .models import ApiKeyRow, AuditEventRow, DecisionRow, PositionDecisionRow, iso
+from .audit import GENESIS_HASH, SEALED, canonical_json, event_hash, row_digest
+from .models import ApiKeyRow, AuditEventRow, ReviewRow, iso
 
 _PAGE = 1000
-_TABLES = {"decision": DecisionRow, "position.decision": PositionDecisionRow}
+_DECISION_KINDS = ("decision", "position.decision")
+_OLD_TABLES = {"decision": "decisions", "position.decision": "position_decisions"}
 # at most this many problems are listed; the first ones say enough to start looking
 _MAX_PROBLEMS = 50
 
@@ -48,7 +52,9 @@ def anchor(session: Session) -> str:
 def verify(session: Session, key: bytes, *, anchor_text: str | None = None) -> dict[str, Any]:
     problems: list[str] = []
     first_broken: int | None = None
-    audited: dict[str, dict[int, dict[str, Any]]] = {"decision": {}, "position.decision": {}}
+    # events written before 0004 name a row by its old id; later ones carry every column, legacy_id too
+    legacy: dict[str, dict[int, dict[str, Any]]] = {kind: {} for kind in _DECISION_KINDS}
+    audited: dict[int, dict[str, Any]] = {}
     keys: dict[int, dict[str, Any]] = {}
     expected_prev, checked, unkeyed, sealed, keyed_seen = GENESIS_HASH, 0, 0, False, False
     head: tuple[int, str] = (0, GENESIS_HASH)
@@ -69,16 +75,18 @@ def verify(session: Session, key: bytes, *, anchor_text: str | None = None) -> d
         if problem:
             first_broken = first_broken or row.id
             problems.append(f"event {row.id}: {problem}")
-        elif row.kind in audited and "id" in payload:
-            audited[row.kind][payload["id"]] = payload
+        elif row.kind in _DECISION_KINDS and "id" in payload:
+            if "legacy_id" in payload:
+                audited[payload["id"]] = payload
+            else:
+                legacy[row.kind][payload["id"]] = payload
         elif row.kind in ("key.create", "key.revoke") and "id" in payload:
             keys.setdefault(payload["id"], {})[row.kind] = payload
         expected_prev, checked, head = row.hash, checked + 1, (row.id, row.hash)
     if unkeyed and not sealed:
         problems.append(f"{unkeyed} unkeyed events are not sealed by a keyed event (the chain was rewritten "
                         "without the key)")
-    for kind, model in _TABLES.items():
-        problems += _rows_against_events(session, model, kind, audited[kind])
+    problems += _rows_against_events(session, audited, legacy)
     problems += _keys_against_events(session, keys)
     if anchor_text:
         problems += _check_anchor(session, anchor_text, head)
@@ -102,20 +110,53 @@ def _link(row: AuditEventRow, expected_prev: str, key: bytes) -> tuple[str | Non
     return None, payload
 
 
-def _rows_against_events(session: Session, model: Any, kind: str, events: dict[int, dict[str, Any]]) -> list[str]:
-    problems, seen = [], set()
-    for row in _pages(session, model):
-        seen.add(row.id)
-        event = events.get(row.id)
+def _rows_against_events(session: Session, events: dict[int, dict[str, Any]],
+                         legacy: dict[str, dict[int, dict[str, Any]]]) -> list[str]:
+    problems: list[str] = []
+    seen: set[int] = set()
+    seen_legacy: dict[str, set[int]] = {kind: set() for kind in legacy}
+    old_ids: dict[int, int] = {}  # row id -> its id before 0004; a row supersedes only earlier rows
+    for row in _pages(session, ReviewRow):
+        if row.legacy_id is None:
+            seen.add(row.id)
+            event, values, digest = events.get(row.id), None, row_digest(row)
+            name = f"review_log row {row.id}"
+        else:
+            kind = "decision" if row.set_id is not None else "position.decision"
+            old_ids[row.id] = row.legacy_id
+            seen_legacy[kind].add(row.legacy_id)
+            event, values = legacy[kind].get(row.legacy_id), _legacy(row, old_ids)
+            digest = hashlib.sha256(canonical_json(values).encode()).hexdigest()
+            name = f"review_log row {row.id} ({_OLD_TABLES[kind]} row {row.legacy_id})"
+            if row.activity_index is not None or row.role_id is not None:
+                event = {**(event or {}), "row_hash": "added after the migration"}
         if event is None:
-            problems.append(f"{model.__tablename__} row {row.id} has no audit event (inserted outside the service)")
+            problems.append(f"{name} has no audit event (inserted outside the service)")
             continue
-        same = all(getattr(row, k) == v for k, v in event.items() if k not in ("row_hash", "at"))
-        if not same or ("row_hash" in event and event["row_hash"] != row_digest(row)):
-            problems.append(f"{model.__tablename__} row {row.id} differs from its audit event (changed)")
-    problems += [f"{model.__tablename__} row {i} is in the audit trail but not in the table (deleted)"
+        same = all((values.get(k) if values is not None else getattr(row, k)) == v
+                   for k, v in event.items() if k not in ("row_hash", "at"))
+        if not same or ("row_hash" in event and event["row_hash"] != digest):
+            problems.append(f"{name} differs from its audit event (changed)")
+    problems += [f"review_log row {i} is in the audit trail but not in the table (deleted)"
                  for i in sorted(set(events) - seen)]
+    for kind, by_id in legacy.items():
+        problems += [f"{_OLD_TABLES[kind]} row {i} is in the audit trail but not in review_log (deleted)"
+                     for i in sorted(set(by_id) - seen_legacy[kind])]
     return problems
+
+
+def _legacy(row: ReviewRow, old_ids: dict[int, int]) -> dict[str, Any]:
+    """A moved row as its old table held it: the columns (and ids) its pre-0004 event and digest cover."""
+    values: dict[str, Any] = {"id": row.legacy_id}
+    values.update({"set_id": row.set_id} if row.set_id is not None else {"position_id": row.position_id})
+    for column in ("competency_id", "action", "level", "ask_tag", "reason_code", "comment", "reviewer"):
+        values[column] = getattr(row, column)
+    values["at"] = iso(row.at)
+    values["supersedes_id"] = None if row.supersedes_id is None else old_ids.get(row.supersedes_id, -1)
+    values["idempotency_key"] = row.idempotency_key
+    if row.position_id is not None:
+        values["request_hash"] = row.request_hash  # only position_decisions kept it on the row
+    return values
 
 
 def _keys_against_events(session: Session, events: dict[int, dict[str, Any]]) -> list[str]:

@@ -7,7 +7,7 @@ import { ACTION_WORDS } from "./state.js";
 export function positionPath(fmt) {
   var p = $("position-name").value.trim();
   if (!p) return null;
-  return "/v1/positions/" + encodeURIComponent(p) + "/competencies" + (fmt ? "?format=" + fmt : "");
+  return "/v1/mappings/" + encodeURIComponent(p) + "/competencies" + (fmt ? "?format=" + fmt : "");
 }
 export function needPosition() {
   showError(new ApiError(0, "no_position", "Type a position name first."));
