@@ -82,7 +82,15 @@ def test_keyboard_review_of_a_whole_jd_survives_a_reload(web, server):  # noqa: 
     page.goto(server.base + "/")
     text = JD.read_text(encoding="utf-8")
     page.fill("#api-key", DEV_KEY)
+    # the counter holds the text to the server's own limit, and an over-long text is stopped with plain words
+    limit = server.settings.max_text_chars
+    page.fill("#jd-text", "x" * (limit + 1))
+    sync_api.expect(page.locator("#jd-count")).to_have_text(f"{limit + 1:,} of {limit:,} characters")
+    page.click("#suggest-btn")
+    sync_api.expect(page.locator("#alert .alert-title")).to_have_text(
+        "The text is too long for one request. Split it into parts and suggest each part.")
     page.fill("#jd-text", text)
+    sync_api.expect(page.locator("#jd-count")).to_have_text(f"{len(text):,} of {limit:,} characters")
     page.fill("#position", "Under Secretary (Administration)")
     page.fill("#department", "Department of Rural Development")
     # Enter in the key field keeps the key and sends nothing
@@ -184,6 +192,27 @@ def test_keyboard_review_of_a_whole_jd_survives_a_reload(web, server):  # noqa: 
         shutil.copyfile(ARTIFACTS / "web-review.png", REPO / "docs" / "screenshot.png")
     (ARTIFACTS / "web-review.json").write_text(json.dumps({"key_presses": keys.count, "page_height_px": height}))
 
+    # a position built from this set shows the set's decisions on its roles' cards (issue #12: they showed
+    # "Not reviewed yet")
+    assert page.input_value("#roles-title") == "Under Secretary (Administration)"
+    page.click("#create-roles")
+    sync_api.expect(page.locator("#roles-view section.role").first).to_be_visible(timeout=120_000)
+    role_cards = page.locator("#roles-view article.card")
+    shown = set(role_cards.evaluate_all("els => els.map(e => e.dataset.competencyId)"))
+    inherited = [c for c in expected if c in shown]
+    assert inherited, "the roles need some of the competencies decided on the set"
+    for cid in inherited:
+        card = page.locator(f'#roles-view article.card[data-competency-id="{cid}"]').first
+        sync_api.expect(card).to_have_attribute("data-review", expected[cid][0])
+        sync_api.expect(card.locator(".review-state")).to_contain_text("taken on the suggestion set")
+
+    # u on an added card takes the add back: the card goes, and the server no longer lists it
+    _card(page, added[-1]).focus()
+    page.keyboard.press("u")
+    sync_api.expect(_card(page, added[-1])).to_have_count(0)
+    current = _get(server, f"/v1/suggestions/{set_id}/decisions")["current"]
+    assert added[-1] not in {d["competency_id"] for d in current} and added[0] in {d["competency_id"] for d in current}
+
 
 def _serious(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
@@ -220,7 +249,7 @@ def test_no_serious_accessibility_violations(web, server):  # noqa: F811
     found = _serious(page)
     print(f"axe, roles view: {found or 'no serious or critical violations'}")
     assert found == []
-    page.evaluate("document.getElementById('h-roles').scrollIntoView()")
+    page.locator("#roles-view section.role h5", has_text="Competencies").first.evaluate("e => e.scrollIntoView()")
     page.screenshot(path=str(ARTIFACTS / "web-roles-review.png"))
     if os.environ.get("CDE_UPDATE_DOCS_SCREENSHOT") == "1":
         shutil.copyfile(ARTIFACTS / "web-roles-review.png", REPO / "docs" / "screenshot-roles.png")

@@ -8,8 +8,8 @@ import { setHashParam } from "./router.js";
 import { roleSection } from "./role_section.js";
 import { gapSection } from "./gap.js";
 import { saveDecisions, levelOf } from "./review.js";
-import { prependCard } from "./card_list.js";
-import { decisions, asReview } from "./history.js";
+import { prependCard, addedItem } from "./card_list.js";
+import { decisions, placements } from "./history.js";
 
 export function rolesPath(suffix) {
   return "/v1/positions/" + encodeURIComponent(state.position.id) + (suffix || "");
@@ -60,6 +60,8 @@ export function onCreateRoles(ev) {
   }
   var body = { title: title, department: dept, text: text };
   if ($("roles-ministry").value.trim()) body.ministry = $("roles-ministry").value.trim();
+  // built from the suggestion set on screen: the position shows that set's decisions until it has its own
+  if (state.set && text.normalize("NFC") === state.set.text) body.set_id = state.set.id;
   var unlock = lockRoles();
   var done = busy("Grouping activities into roles…");
   api("/v1/positions", { method: "POST", body: body })
@@ -208,7 +210,7 @@ function positionContext(pos) {
       return saveDecisions(ctx, [{ competency_id: entry.id, action: "add", role_id: i, comment: comment }],
         "Adding " + entry.name + "…")
         .then(function (saved) {
-          var ref = prependCard(list, addedItem(entry, i, saved[0]), ctx);
+          var ref = prependCard(list, addedItem(entry, saved[0], { role: i }), ctx);
           ref.el.focus();
           return true;
         })
@@ -218,23 +220,17 @@ function positionContext(pos) {
   return ctx;
 }
 
-function addedItem(entry, i, d) {
-  return { competency_id: entry.id, name: entry.name, competencyAreaName: entry.type, competencyThemeName: entry.theme,
-    competencySubThemeName: entry.sub_theme || entry.name, suggested_level: (d && d.level) || null, added: true,
-    level: d && d.level, required_level: d && d.level, review: asReview(d), evidence: [], role: i };
-}
-
 /** Competencies reviewers added to roles, from the position's decision log. */
 function showAddedToRoles(pos, ctx) {
   decisions(ctx).then(function (log) {
-    var now = log.current;
+    var now = log.current, placed = placements(log.history, "role_id");
     Object.keys(now).forEach(function (cid) {
       var d = now[cid];
-      if (!d || d.action !== "add" || d.role_id === null || d.role_id === undefined) return;
-      var role = $("roles-view").querySelector('section.role[data-role="' + d.role_id + '"]');
+      if (!d || !(cid in placed)) return;
+      var role = $("roles-view").querySelector('section.role[data-role="' + placed[cid] + '"]');
       var list = role && role.querySelector(".card-list");
       if (!list || list.querySelector('article[data-competency-id="' + cid + '"]')) return;
-      competency(cid).then(function (e) { prependCard(list, addedItem(e, d.role_id, d), ctx); });
+      competency(cid).then(function (e) { prependCard(list, addedItem(e, d, { role: placed[cid] }), ctx); });
     });
   }).catch(function () { /* the roles still show without the added ones */ });
 }
