@@ -11,7 +11,6 @@ import os
 import shutil
 import unicodedata
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -30,8 +29,8 @@ ADDS = [("dak", "FUN-085"), ("empathy", None)]
 REASON_WORDS = {"1": "not relevant", "2": "duplicate", "3": "wrong level", "4": "too generic"}
 
 
-def _get(server, path: str) -> dict:
-    req = urllib.request.Request(server.base + path, headers={"Authorization": f"Bearer {DEV_KEY}"})
+def _get(live, path: str) -> dict:
+    req = urllib.request.Request(live.base + path, headers={"Authorization": f"Bearer {DEV_KEY}"})
     with urllib.request.urlopen(req) as res:
         return json.loads(res.read())
 
