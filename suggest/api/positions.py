@@ -138,7 +138,7 @@ def rerun_position(position_id: str, request: Request, who: Reviewer) -> Any:
     the answer says which competencies were added, dropped or changed."""
     store = _positions(request)
     services = _services(request)
-    suggester = services.need_suggester()
+    suggester = services.dictionary_current()  # the active dictionary version, never the one it replaces
     position = store.load(position_id)
     before = position["payload"]
     with services.model_slot():

@@ -28,6 +28,16 @@ class Services:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     _stop_learning: threading.Event = field(default_factory=threading.Event)
+    # the dictionary the settings name; versions published in the database are built on it
+    base_dictionary: object | None = None
+    watcher: object | None = None
+
+    def __post_init__(self) -> None:
+        from ..dictionary_watch import DictionaryWatcher
+
+        if self.base_dictionary is None and self.suggester is not None:
+            self.base_dictionary = self.suggester.dictionary
+        self.watcher = DictionaryWatcher(self, self.settings.dictionary_poll_s)
 
     @contextmanager
     def model_slot(self) -> Iterator[None]:
@@ -55,9 +65,14 @@ class Services:
 
     def start(self) -> None:
         if self.suggester is not None and self.store is not None:
+            self.watcher.start()
             return
         self._thread = threading.Thread(target=self._load, name="cde-load", daemon=True)
         self._thread.start()
+
+    def stop(self) -> None:
+        self.watcher.stop()
+        self._stop_learning.set()
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:
@@ -79,9 +94,11 @@ class Services:
                            self._stop_learning)
         if self.suggester is None:
             try:
+                from ..dictionary import load_dictionary
                 from ..suggester import Suggester
 
-                self.suggester = Suggester.from_settings(self.settings)
+                self.base_dictionary = load_dictionary(self.settings.dictionary)
+                self.suggester = Suggester.from_settings(self.settings, dictionary=self._active_or_base())
             except Exception as exc:
                 log.exception("model or index not ready")
                 self.errors["model"] = getattr(exc, "message", str(exc))
@@ -92,6 +109,35 @@ class Services:
                                         {"name": d.name, "version": d.version, "model": self.suggester.encoder.model_id})
             except Exception as exc:
                 self.errors["database"] = str(exc)
+
+        self.watcher.start()
+
+    def _active_or_base(self):
+        """The active version when the database names one this server can build; else the base (the
+        watcher keeps trying and reports why)."""
+        if self.store is None:
+            return self.base_dictionary
+        try:
+            from ..dictionary_watch import active_dictionary
+
+            return active_dictionary(self.base_dictionary, self.store)
+        except Exception as exc:
+            log.exception("active dictionary version not loaded; serving the base dictionary")
+            self.watcher.error = getattr(exc, "message", str(exc))
+            return self.base_dictionary
+
+    def dictionary_current(self):
+        """The suggester, once it serves the version the database says is active; 503 while this server
+        is still rebuilding (a rerun must never report a diff against the version it was asked to leave)."""
+        suggester = self.need_suggester()
+        version, fingerprint = self.watcher.wanted()
+        if suggester.dictionary.fingerprint != fingerprint:
+            self.watcher.wake()
+            raise NotReady(f"dictionary version {version} is active but this server still serves "
+                           f"{suggester.dictionary.version}; retry in a few seconds", code="dictionary_reloading",
+                           detail={"active": version, "loaded": suggester.dictionary.version,
+                                   "retry_after_s": 2, "error": self.watcher.error})
+        return suggester
 
     def readiness(self) -> dict[str, str]:
         status = {}
