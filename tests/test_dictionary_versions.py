@@ -4,6 +4,7 @@ dictionary and the fake encoder; the real model and two server processes are in 
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -259,3 +260,32 @@ def test_every_new_code_is_registered_with_a_message():
                  "nothing_to_publish", "dictionary_reloading", "dictionary_base_mismatch",
                  "dictionary_version_corrupt"):
         assert len(errors.CODES[code].message) > 20, code
+
+
+def test_cli_drafts_publishes_and_lists_versions(tmp_path):
+    import yaml
+    from typer.testing import CliRunner
+
+    from suggest.cli import app
+
+    env = {"CDE_DATA_DIR": str(tmp_path), "CDE_DICTIONARY": str(DATA / "tiny_dictionary.yaml")}
+    store = Store.open(f"sqlite:///{tmp_path / 'cde.db'}")
+    pid = _proposal(store)
+    fields = tmp_path / "relief.yaml"
+    fields.write_text(yaml.safe_dump({k: v for k, v in RELIEF.items() if k != "aliases"}))
+    runner = CliRunner()
+    created = runner.invoke(app, ["dictionary", "draft", "create", pid, "--from", str(fields), "--json"], env=env)
+    assert created.exit_code == 0, created.output
+    draft = json.loads(created.output)
+    assert draft["competency_id"] == "NEW-D0001" and [m["field"] for m in draft["missing"]] == ["aliases"]
+    refused = runner.invoke(app, ["dictionary", "publish"], env=env)
+    assert refused.exit_code == 2 and "[proposal_not_approved]" in refused.output
+    store.update_proposal(pid, status="approved", actor="admin")
+    fields.write_text(yaml.safe_dump({"aliases": ["relief fund administration"]}))
+    edited = runner.invoke(app, ["dictionary", "draft", "edit", draft["id"], "--from", str(fields)], env=env)
+    assert edited.exit_code == 0 and "complete" in edited.output
+    published = runner.invoke(app, ["dictionary", "publish", "--comment", "relief"], env=env)
+    assert published.exit_code == 0 and "published 1+d1" in published.output and "NEW-D0001" in published.output
+    listed = runner.invoke(app, ["dictionary", "versions"], env=env)
+    assert listed.exit_code == 0 and listed.output.startswith("* 1+d1")
+    store.close()
