@@ -76,8 +76,8 @@ def active_dictionary(base: Dictionary, store: Any) -> Dictionary:
 
 
 class DictionaryWatcher:
-    """Keeps `services.suggester` on the active version. `services` needs: settings, suggester, store,
-    base_dictionary (duck-typed, so this module does not depend on the API package)."""
+    """Keeps `services.suggester` on the active version. `services` needs: suggester, store and base()
+    (duck-typed, so this module does not depend on the API package)."""
 
     def __init__(self, services: Any, poll_s: float) -> None:
         self.services, self.poll_s = services, poll_s
@@ -110,7 +110,7 @@ class DictionaryWatcher:
 
     def wanted(self) -> tuple[str, str]:
         """(version, fingerprint) that should be served now."""
-        base = self.services.base_dictionary
+        base = self.services.base()
         head = self.services.store.dictionary_versions.active_head()
         return head if head is not None else (base.version, base.fingerprint)
 
@@ -118,7 +118,7 @@ class DictionaryWatcher:
         """One poll: rebuild and swap when the active version is not the loaded one. A check already
         running makes this one a no-op (the running one reads the newest state when it starts)."""
         services = self.services
-        if services.store is None or services.suggester is None or services.base_dictionary is None:
+        if services.store is None or services.suggester is None:
             return
         if not self._busy.acquire(blocking=False):
             return
@@ -129,7 +129,7 @@ class DictionaryWatcher:
                 self.error = None
                 return
             self.building = version
-            base = services.base_dictionary
+            base = services.base()
             dictionary = base if fingerprint == base.fingerprint else from_version(
                 base, services.store.dictionary_versions.get_version(version))
             services.suggester = rebuild(old, dictionary)

@@ -29,10 +29,8 @@ def _versions(request: Request) -> Any:
 def create_draft(body: DraftIn, request: Request, who: Admin) -> Any:
     """Turn a proposal into a draft entry: the proposal's name, type and ASK, with the text given here. It is
     saved when well formed; `missing` lists what it still needs before it can be published."""
-    services = _services(request)
-    services.need_suggester()  # the base dictionary is loaded with it: new ids must not clash with its ids
-    return _versions(request).create_draft(body.proposal_id, body.fields(), actor=who.name,
-                                           base=services.base_dictionary)
+    base = _services(request).base()  # new ids must not clash with the base dictionary's
+    return _versions(request).create_draft(body.proposal_id, body.fields(), actor=who.name, base=base)
 
 
 @router.get("/drafts", response_model=DraftPage, operation_id="listDictionaryDrafts", responses=errors())
@@ -64,8 +62,7 @@ def publish(body: PublishIn, request: Request, who: Admin) -> Any:
     already taken. Servers switch to it once their index is rebuilt (seconds); until then they serve the
     version before."""
     services = _services(request)
-    services.need_suggester()
-    version = _versions(request).publish(body.draft_ids, actor=who.name, base=services.base_dictionary,
+    version = _versions(request).publish(body.draft_ids, actor=who.name, base=services.base(),
                                          comment=body.comment)
     services.watcher.wake()
     return version

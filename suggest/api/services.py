@@ -126,6 +126,12 @@ class Services:
             self.watcher.error = getattr(exc, "message", str(exc))
             return self.base_dictionary
 
+    def base(self):
+        """The base dictionary: the one loaded at start (a suggester handed in later counts as loaded then)."""
+        if self.base_dictionary is None:
+            self.base_dictionary = self.need_suggester().dictionary
+        return self.base_dictionary
+
     def dictionary_current(self):
         """The suggester, once it serves the version the database says is active; 503 while this server
         is still rebuilding (a rerun must never report a diff against the version it was asked to leave)."""
