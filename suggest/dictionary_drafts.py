@@ -18,6 +18,7 @@ from .errors import Conflict, DictionaryError, InputError
 
 # "NEW-F0001": KCM ids start BEH-, FUN- or DOM-, so no published KCM id can take this form
 DRAFT_PREFIX = "NEW"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ENTRY_FIELDS = ("theme", "sub_theme", "name", "description", "ask", "levels", "examples", "aliases")
 
 
@@ -38,6 +39,8 @@ def build_entry(competency_id: str, type_: str, fields: dict[str, Any]) -> tuple
     raw = {k: v for k, v in fields.items() if k in ENTRY_FIELDS and v is not None}
     raw.update(id=competency_id, type=type_)
     good, errors = validate_entries([raw], strict=False)
+    # PostgreSQL's JSON cannot hold NUL, and no dictionary text needs a control character
+    errors += [{"field": f, "message": "must not contain control characters"} for f in _controls(raw)]
     if errors:
         problems = [{"field": e["field"], "message": e["message"]} for e in errors]
         raise InputError("the draft entry is not valid: " + "; ".join(f"{p['field']}: {p['message']}"
@@ -45,6 +48,16 @@ def build_entry(competency_id: str, type_: str, fields: dict[str, Any]) -> tuple
                          code="invalid_draft", detail=problems)
     _, strict = validate_entries([raw], strict=True)
     return good[0], [{"field": e["field"], "message": e["message"]} for e in strict]
+
+
+def _controls(value: Any, field: str = "") -> list[str]:
+    if isinstance(value, str):
+        return [field or "(entry)"] if _CONTROL.search(value) else []
+    if isinstance(value, dict):
+        return [f for k, v in value.items() for f in _controls(v, f"{field}.{k}" if field else str(k))]
+    if isinstance(value, list):
+        return [f for v in value for f in _controls(v, field)][:1]
+    return []
 
 
 def missing(entry: Competency) -> list[dict[str, str]]:
