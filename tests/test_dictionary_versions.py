@@ -250,6 +250,10 @@ def test_rerun_waits_for_the_reload_then_reports_the_new_competency(tmp_path, db
         new = [sg for sg in fresh["suggestions"] if sg["competency_id"] == "NEW-D0001"]
         assert new and new[0]["evidence"][0]["activity"] == 1
         assert client.get("/v1/competencies/NEW-D0001", headers=R).json()["name"] == "Relief fund administration"
+        # frontends that keep their own copy learn of the version and of this server switching to it
+        feed = client.get("/v1/events?limit=200", headers=R).json()["items"]
+        seen = {(e["type"], e["dictionary"]["version"]) for e in feed if e["dictionary"]}
+        assert {("dictionary.published", "1+d1"), ("dictionary.loaded", "1+d1")} <= seen
     finally:
         store.close()
 

@@ -145,8 +145,9 @@ class VersionStore(Sessions):
                 d.status, d.published_in = "published", version
             s.flush()
             audit.append_event(s, actor, "dictionary.publish", version,
-                               {"id": row.id, "version": version, "fingerprint": built.fingerprint,
-                                "base_fingerprint": base.fingerprint, "added": [e.id for e in new]})
+                               {"id": row.id, "name": built.name, "version": version,
+                                "fingerprint": built.fingerprint, "base_fingerprint": base.fingerprint,
+                                "added": [e.id for e in new]})
             return version_dict(row)
 
     def list_versions(self, *, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
