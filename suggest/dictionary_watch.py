@@ -20,15 +20,16 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .dictionary import Dictionary
 from .dictionary_drafts import from_version
-from .encode import Encoder
-from .index import FacetConfig, build_or_load, level_texts
-from .suggester import Suggester
+
+if TYPE_CHECKING:  # the engine is imported when an index is built, not when the app is assembled
+    import numpy as np
+
+    from .encode import Encoder
+    from .suggester import Suggester
 
 log = logging.getLogger("cde.dictionary")
 
@@ -42,6 +43,8 @@ class _Reuse:
         self.encoded = 0  # texts actually sent to the model, for the log
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         todo = [i for i, t in enumerate(texts) if t not in self.known]
         for i, t in enumerate(texts):
@@ -56,6 +59,9 @@ class _Reuse:
 def rebuild(old: Suggester, dictionary: Dictionary) -> Suggester:
     """A suggester for `dictionary` with the old one's settings and encoder, and an index built mostly
     from the old index's vectors."""
+    from .index import FacetConfig, build_or_load, level_texts
+    from .suggester import Suggester
+
     s = old.settings
     known = {old.index.rows[int(i)].text: old.index.vectors[int(i)] for i in old.index.dense_rows}
     known.update({t: old.index.level_vectors[i] for i, t in enumerate(level_texts(old.dictionary.entries)) if t})

@@ -293,3 +293,24 @@ def test_cli_drafts_publishes_and_lists_versions(tmp_path):
     listed = runner.invoke(app, ["dictionary", "versions"], env=env)
     assert listed.exit_code == 0 and listed.output.startswith("* 1+d1")
     store.close()
+
+
+def test_a_server_starting_after_a_publish_serves_the_active_version(tmp_path, monkeypatch):
+    import suggest.suggester
+
+    monkeypatch.setattr(suggest.suggester, "load_encoder", lambda *a, **k: FakeEncoder())
+    url = f"sqlite:///{tmp_path / 'cde.db'}"
+    store = Store.open(url)
+    pid = _proposal(store)
+    store.update_proposal(pid, status="approved", actor="admin")
+    store.dictionary_versions.create_draft(pid, RELIEF, actor="admin", base=tiny())
+    version = store.dictionary_versions.publish(None, actor="admin", base=tiny())
+    settings = Settings(data_dir=tmp_path, database_url=url, dictionary=DATA / "tiny_dictionary.yaml")
+    with TestClient(create_app(settings)) as client:
+        services = client.app.state.services
+        services.wait(60)
+        assert services.suggester.dictionary.version == "1+d1"
+        assert services.suggester.dictionary.fingerprint == version["fingerprint"]
+        assert services.base_dictionary.fingerprint == tiny().fingerprint
+        assert services.suggester.dictionary.get("NEW-D0001").name == "Relief fund administration"
+    store.close()

@@ -98,7 +98,14 @@ class Services:
                 from ..suggester import Suggester
 
                 self.base_dictionary = load_dictionary(self.settings.dictionary)
-                self.suggester = Suggester.from_settings(self.settings, dictionary=self._active_or_base())
+                suggester = Suggester.from_settings(self.settings, dictionary=self.base_dictionary)
+                active = self._active_or_base()
+                if active is not self.base_dictionary:
+                    from ..dictionary_watch import rebuild
+
+                    # from the base index: a fresh replica encodes only the published entries' texts
+                    suggester = rebuild(suggester, active)
+                self.suggester = suggester
             except Exception as exc:
                 log.exception("model or index not ready")
                 self.errors["model"] = getattr(exc, "message", str(exc))
