@@ -72,7 +72,6 @@ class Services:
 
     def stop(self) -> None:
         self.watcher.stop()
-        self._stop_learning.set()
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:
@@ -116,7 +115,6 @@ class Services:
                                         {"name": d.name, "version": d.version, "model": self.suggester.encoder.model_id})
             except Exception as exc:
                 self.errors["database"] = str(exc)
-
         self.watcher.start()
 
     def _active_or_base(self):
