@@ -134,6 +134,31 @@ CODES: dict[str, Code] = {
     "dictionary_not_utf8": Code(500, "The dictionary is not in UTF-8. Save it as UTF-8."),
     "dictionary_unsupported": Code(500, "That dictionary format is not supported. Use YAML, the KCM JSON or CSV."),
     "dictionary_empty": Code(500, "The dictionary has no entries."),
+    "dictionary_base_mismatch": Code(500, "This server loads another base dictionary than the one the active "
+                                          "dictionary version was built on. Give every server the same "
+                                          "CDE_DICTIONARY."),
+    "dictionary_version_corrupt": Code(500, "The stored dictionary version does not match its fingerprint. Ask an "
+                                            "administrator to check the database."),
+    "dictionary_reloading": Code(503, "The dictionary was just updated and this server is still preparing it. Try "
+                                      "again in a few seconds."),
+    # new competencies: drafts and dictionary versions
+    "invalid_draft": Code(_INPUT, "The draft entry has fields that are malformed (for example an empty statement "
+                                  "or a level other than 1 to 5). Fix the fields named and save again."),
+    "draft_not_found": Code(_NOT_FOUND, "That dictionary draft does not exist."),
+    "draft_exists": Code(_CONFLICT, "That proposal already has a draft. Edit the existing draft instead."),
+    "draft_changed": Code(_CONFLICT, "Someone else changed this draft meanwhile. Reload it and try again."),
+    "draft_published": Code(_CONFLICT, "That draft is already published in a dictionary version and can no "
+                                       "longer change."),
+    "draft_incomplete": Code(_CONFLICT, "The draft is not complete yet: it needs a description, skill and "
+                                        "knowledge statements (and attitude for Behavioural), five level "
+                                        "descriptors, three examples and an alias. Complete it, then publish."),
+    "proposal_rejected": Code(_CONFLICT, "That proposal was rejected, so it cannot become a dictionary entry."),
+    "proposal_not_approved": Code(_CONFLICT, "Approve the proposal before publishing its draft."),
+    "duplicate_competency_name": Code(_CONFLICT, "A competency with that name is already in the dictionary or in "
+                                                 "this publication. Rename the draft."),
+    "duplicate_competency_id": Code(_CONFLICT, "A competency with that id is already in the dictionary."),
+    "nothing_to_publish": Code(_CONFLICT, "There are no unpublished drafts to publish."),
+    "version_not_found": Code(_NOT_FOUND, "That dictionary version does not exist."),
     # model
     "model_unknown": Code(503, "That model is not in the model registry. Check CDE_MODEL_ID."),
     "model_missing": Code(503, "The model package is not installed. Run the pip command in the message."),

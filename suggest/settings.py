@@ -143,6 +143,11 @@ class Settings(BaseSettings):
     learn_interval_s: int = Field(0, ge=0, description="Re-learn from decisions every this many seconds while "
                                                        "serving; 0 = off (run `cde-suggest learn run`)")
 
+    # dictionary versions (suggest/dictionary_watch.py): polled rather than LISTEN/NOTIFY, the same on SQLite
+    dictionary_poll_s: float = Field(5.0, ge=0.0, le=3600.0, description="Each server checks the database for "
+                                                                          "a newly published dictionary version "
+                                                                          "this often (seconds); 0 = never")
+
     # service
     host: str = Field("127.0.0.1", description="Interface `serve` binds")
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on")

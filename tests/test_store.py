@@ -436,7 +436,7 @@ def test_migrations_twice_are_a_no_op(store: Store, db_url: str) -> None:
     again = Store.open(db_url)  # a second process starting up
     try:
         assert sorted(inspect(again.engine).get_table_names()) == before
-        assert current_revision(again.engine) == head_revision() == "0004"
+        assert current_revision(again.engine) == head_revision() == "0005"
         assert count(again, "suggestion_sets") == 1 and count(again, "audit_events") == 1
     finally:
         again.close()

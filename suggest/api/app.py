@@ -14,6 +14,7 @@ from .. import __version__
 from ..settings import Settings
 from . import contract
 from .catalog import router as catalog_router
+from .dictionary_versions import router as versions_router
 from .errors import install_error_handlers
 from .events import router as events_router
 from .extract import router as extract_router
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, suggester=None, store=None, 
                 # no connections, so the ready workers serve them meanwhile
                 await asyncio.to_thread(services.wait)
         yield
+        services.stop()
 
     app = FastAPI(title="C-DE competency suggestion service", version=__version__, lifespan=lifespan,
                   description=DESCRIPTION, openapi_tags=TAGS)
@@ -77,7 +79,7 @@ def create_app(settings: Settings | None = None, *, suggester=None, store=None, 
                            expose_headers=["Retry-After", "Content-Disposition"])
     install_error_handlers(app)
     _finished_schema(app, settings)
-    for r in (router, extract_router, positions_router, catalog_router, events_router):
+    for r in (router, extract_router, positions_router, catalog_router, versions_router, events_router):
         app.include_router(r)
 
     @app.get("/healthz", response_model=Health, operation_id="getHealth", tags=["ops"])

@@ -28,7 +28,7 @@ _PREFIX = "v1:"
 _CURSOR = re.compile(r"v1:(\d{1,18})")
 EventType = Literal["suggestion_set.created", "decision.recorded", "proposal.created", "proposal.decided",
                     "position.created", "position.edited", "position.rerun", "position_decision.recorded",
-                    "dictionary.loaded"]
+                    "dictionary.loaded", "dictionary.published"]
 
 
 def encode_cursor(position: int) -> str:
@@ -71,7 +71,8 @@ class Event(Out):
     decision: Decision | None = F("the decision recorded (decision.recorded)", None)
     position_decision: PositionDecision | None = F("the decision recorded (position_decision.recorded)", None)
     proposal_status: Literal["proposed", "approved", "rejected"] | None = F("proposal events", None)
-    dictionary: FeedDictionary | None = F("the dictionary loaded (dictionary.loaded)", None)
+    dictionary: FeedDictionary | None = F("the dictionary loaded by a server (dictionary.loaded), or the version "
+                                          "published (dictionary.published)", None)
 
 
 class EventPage(Out):

@@ -166,11 +166,12 @@ def edit_roles(position_id: str, body: EditIn, request: Request, who: Reviewer) 
 @router.post("/{position_id}/rerun", response_model=RerunResult, tags=POSITIONS, operation_id="rerunPosition",
              responses=errors(*WITH_ID, *RATED, 409), dependencies=[ModelRate])
 def rerun_position(position_id: str, request: Request, who: Reviewer) -> Any:
-    """Recompute every role against the dictionary and model loaded now, keeping the roles themselves;
-    the answer says which competencies were added, dropped or changed."""
+    """Recompute every role against the active dictionary version and the model, keeping the roles
+    themselves; the answer says which competencies were added, dropped or changed. Right after a version is
+    published, a server still rebuilding its index answers 503 `dictionary_reloading` (retry shortly)."""
     store = _positions(request)
     services = _services(request)
-    suggester = services.need_suggester()
+    suggester = services.dictionary_current()  # the active dictionary version, never the one it replaces
     position = store.load(position_id)
     before = position["payload"]
     with services.model_slot():

@@ -28,12 +28,20 @@ class Services:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     limiter: RateLimiter = field(default_factory=RateLimiter)
     _stop_learning: threading.Event = field(default_factory=threading.Event)
+    # the dictionary the settings name; versions published in the database are built on it
+    base_dictionary: object | None = None
+    watcher: object | None = None
 
     def __post_init__(self) -> None:
-        if self.suggester is not None:
-            self._batch(self.suggester)
+        from ..dictionary_watch import DictionaryWatcher
 
-    def _batch(self, suggester) -> None:
+        if self.base_dictionary is None and self.suggester is not None:
+            self.base_dictionary = self.suggester.dictionary
+        self.watcher = DictionaryWatcher(self, self.settings.dictionary_poll_s)
+        if self.suggester is not None:
+            self.wrap(self.suggester)
+
+    def wrap(self, suggester) -> None:
         """Concurrent requests inside model slots share encoder calls (suggest/microbatch.py)."""
         if self.settings.microbatch:
             from ..microbatch import batch_encoders
@@ -67,9 +75,13 @@ class Services:
 
     def start(self) -> None:
         if self.suggester is not None and self.store is not None:
+            self.watcher.start()
             return
         self._thread = threading.Thread(target=self._load, name="cde-load", daemon=True)
         self._thread.start()
+
+    def stop(self) -> None:
+        self.watcher.stop()
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:
@@ -91,13 +103,21 @@ class Services:
                            self._stop_learning)
         if self.suggester is None:
             try:
+                from ..dictionary import load_dictionary
                 from ..suggester import Suggester
                 from ..workers import cache_lock
 
+                self.base_dictionary = load_dictionary(self.settings.dictionary)
                 # worker processes starting together build the ONNX export and index once, not each
                 with cache_lock(self.settings.resolved_cache_dir):
-                    suggester = Suggester.from_settings(self.settings)
-                self._batch(suggester)
+                    suggester = Suggester.from_settings(self.settings, dictionary=self.base_dictionary)
+                active = self._active_or_base()
+                if active is not self.base_dictionary:
+                    from ..dictionary_watch import rebuild
+
+                    # from the base index: a fresh replica encodes only the published entries' texts
+                    suggester = rebuild(suggester, active)
+                self.wrap(suggester)
                 self.suggester = suggester
             except Exception as exc:
                 log.exception("model or index not ready")
@@ -109,6 +129,40 @@ class Services:
                                         {"name": d.name, "version": d.version, "model": self.suggester.encoder.model_id})
             except Exception as exc:
                 self.errors["database"] = str(exc)
+        self.watcher.start()
+
+    def _active_or_base(self):
+        """The active version when the database names one this server can build; else the base (the
+        watcher keeps trying and reports why)."""
+        if self.store is None:
+            return self.base_dictionary
+        try:
+            from ..dictionary_watch import active_dictionary
+
+            return active_dictionary(self.base_dictionary, self.store)
+        except Exception as exc:
+            log.exception("active dictionary version not loaded; serving the base dictionary")
+            self.watcher.error = getattr(exc, "message", str(exc))
+            return self.base_dictionary
+
+    def base(self):
+        """The base dictionary: the one loaded at start (a suggester handed in later counts as loaded then)."""
+        if self.base_dictionary is None:
+            self.base_dictionary = self.need_suggester().dictionary
+        return self.base_dictionary
+
+    def dictionary_current(self):
+        """The suggester, once it serves the version the database says is active; 503 while this server
+        is still rebuilding (a rerun must never report a diff against the version it was asked to leave)."""
+        suggester = self.need_suggester()
+        version, fingerprint = self.watcher.wanted()
+        if suggester.dictionary.fingerprint != fingerprint:
+            self.watcher.wake()
+            raise NotReady(f"dictionary version {version} is active but this server still serves "
+                           f"{suggester.dictionary.version}; retry in a few seconds", code="dictionary_reloading",
+                           detail={"active": version, "loaded": suggester.dictionary.version,
+                                   "retry_after_s": 2, "error": self.watcher.error})
+        return suggester
 
     def readiness(self) -> dict[str, str]:
         status = {}

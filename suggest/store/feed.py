@@ -29,6 +29,7 @@ TYPES = {
     "position.rerun": "position.rerun",
     "position.decision": "position_decision.recorded",
     "dictionary.load": "dictionary.loaded",
+    "dictionary.publish": "dictionary.published",
 }
 
 
@@ -84,6 +85,9 @@ def _event(row: AuditEventRow, payload: dict[str, Any], decisions: dict[int, dic
     elif kind == "dictionary.load":
         out["dictionary"] = {"name": payload.get("name"), "version": payload.get("version"),
                              "fingerprint": row.subject, "model": payload.get("model")}
+    elif kind == "dictionary.publish":
+        out["dictionary"] = {"name": payload.get("name"), "version": row.subject,
+                             "fingerprint": payload.get("fingerprint"), "model": None}
     return out
 
 

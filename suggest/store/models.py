@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -267,3 +268,52 @@ class ReviewRow(Base):
     @property
     def subject_id(self) -> str:
         return self.set_id if self.set_id is not None else self.position_id  # type: ignore[return-value]
+
+
+# -- dictionary drafts and versions (migration 0005) ------------------------------------------------
+
+DRAFT_STATUSES = ("draft", "published")
+
+
+class DictionaryDraftRow(Base):
+    """A new dictionary entry written from a proposal; editable until it is published in a version."""
+
+    __tablename__ = "dictionary_drafts"
+    __table_args__ = (CheckConstraint(_in("status", DRAFT_STATUSES), name="status"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    proposal_id: Mapped[str] = mapped_column(ForeignKey("proposals.id"), unique=True)
+    competency_id: Mapped[str] = mapped_column(String(64), unique=True)
+    entry: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revision: Mapped[int] = mapped_column(Integer)
+    published_in: Mapped[str | None] = mapped_column(String(100))
+
+
+class DictionaryVersionRow(Base):
+    """A dictionary version: the base dictionary plus every entry published up to it (``entries``).
+
+    Every replica rebuilds the same dictionary from its own base and this row, and checks the fingerprint.
+    At most one row is active (a partial unique index); replicas poll it."""
+
+    __tablename__ = "dictionary_versions"
+    __table_args__ = (
+        Index("uq_dictionary_versions_active", "active", unique=True,
+              sqlite_where="active", postgresql_where="active"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(128))
+    base_version: Mapped[str] = mapped_column(String(100))
+    base_fingerprint: Mapped[str] = mapped_column(String(128))
+    entries: Mapped[list[dict[str, Any]]] = mapped_column(JsonType)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    comment: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean)

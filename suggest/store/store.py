@@ -29,6 +29,7 @@ from .limits import Limits
 from .models import AuditEventRow, ReviewRow, SuggestionSetRow, iso, new_id, utcnow
 
 if TYPE_CHECKING:
+    from .dictionary_versions import VersionStore
     from .positions import PositionStore
 
 SET_STATUSES = ("open", "in_review", "reviewed")
@@ -69,6 +70,11 @@ class Store(Sessions):
     def positions(self) -> PositionStore:
         from .positions import PositionStore  # built on first use: most callers never touch positions
         return PositionStore(self.engine, self.limits, audit_key=self.audit_key)
+
+    @cached_property
+    def dictionary_versions(self) -> VersionStore:
+        from .dictionary_versions import VersionStore
+        return VersionStore(self.engine, self.limits, audit_key=self.audit_key)
 
     def ping(self) -> None:
         try:
