@@ -134,6 +134,24 @@ export var MESSAGES = {
   model_int8_mismatch: "The faster language model gave inconsistent results on the server. Ask an administrator.",
   model_prepare_failed: "The language model could not be prepared on the server. Ask an administrator.",
 
+  dictionary_base_mismatch: "This server runs another base dictionary than the other servers. Ask an administrator.",
+  dictionary_version_corrupt: "The stored dictionary version is damaged. Ask an administrator to check it.",
+  dictionary_reloading: "The dictionary was just updated and is still being prepared. Try again in a few seconds.",
+
+  // new competencies: drafts and dictionary versions
+  invalid_draft: "Some fields of the draft are not filled in correctly. Fix the fields named and save again.",
+  draft_not_found: "That draft of a new competency was not found.",
+  draft_exists: "That proposal already has a draft. Edit the existing draft instead.",
+  draft_changed: "Someone else changed this draft meanwhile. Reload it and try again.",
+  draft_published: "That draft is already published in the dictionary and can no longer change.",
+  draft_incomplete: "The draft is not complete yet: fill in every part of the entry, then publish it.",
+  proposal_rejected: "That proposal was rejected, so it cannot become a dictionary entry.",
+  proposal_not_approved: "Approve the proposal before publishing its draft.",
+  duplicate_competency_name: "A competency with that name is already in the dictionary. Rename the draft.",
+  duplicate_competency_id: "A competency with that identifier is already in the dictionary.",
+  nothing_to_publish: "There are no unpublished drafts to publish.",
+  version_not_found: "That version of the dictionary was not found.",
+
   // command-line tools (load tests, batches), listed so every code has words
   server_not_ready: "The service under test did not start or never became ready.",
   engine_unavailable: "The batch engine could not be started. Try again, or run the batch on this machine.",
