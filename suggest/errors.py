@@ -1,8 +1,9 @@
 """A small error hierarchy and the one registry of error codes.
 
 Each code has its HTTP status and a plain-language message that says what to do. The API maps errors to
-HTTP through `CODES` alone (`api/errors.py`), and the web page shows `CODES`' messages (served at
-`/v1/errors`), so neither keeps a copy. A test fails when code raises a code that is not registered.
+HTTP through `CODES` alone (`api/errors.py`). The web page words each code for a reviewer in its own
+`messages.js` (these messages also serve the command line, so some name settings); a test holds that map to
+`CODES` as served at `/v1/errors`. A test fails when code raises a code that is not registered.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import re
-import shutil
 import socket
 import threading
 import time
@@ -215,17 +214,9 @@ def test_suggest_review_propose_reload_export(web, server, artifacts):
         f"{server.base}/v1/suggestions/{set_id}", headers={"Authorization": f"Bearer {DEV_KEY}"})).read())
     suggestions = api_set["suggestions"]
     assert cards.count() == len(suggestions) >= 3
-    headings = page.locator("#groups h4").all_inner_texts()
-    # groups by their best card's confidence (empty groups last), cards by confidence within a group
-    best = {}
-    for sg in suggestions:
-        best[sg["competencyAreaName"]] = max(best.get(sg["competencyAreaName"], -1), sg["confidence"])
-    expected = sorted(["Behavioural", "Functional", "Domain"], key=lambda a: -best.get(a, -1))
-    assert [h.split(" (")[0] for h in headings] == expected
-    for area in best:
-        shown = page.locator(f"#groups .area-{area.lower()} .card-title .cid").all_inner_texts()
-        by_id = {sg["competency_id"]: sg["confidence"] for sg in suggestions}
-        assert [by_id[c] for c in shown] == sorted((by_id[c] for c in shown), reverse=True)
+    # one list, most confident first, whatever the type (the type is a label on each card)
+    shown = page.locator("#groups .card-title .cid").all_inner_texts()
+    assert shown == [sg["competency_id"] for sg in sorted(suggestions, key=lambda sg: -sg["confidence"])]
     # the JD is rendered with one underlined span per activity
     assert page.locator("#jd-view .act").count() >= len(api_set["activities"])
     assert page.locator("#jd-view").inner_text().strip() == api_set["text"].strip()
@@ -234,12 +225,23 @@ def test_suggest_review_propose_reload_export(web, server, artifacts):
     c1 = _card(page, first["competency_id"])
     sync_api.expect(c1.locator(".card-title")).to_contain_text(first["name"])
     sync_api.expect(c1.locator(".cid")).to_have_text(first["competency_id"])
-    sync_api.expect(c1.locator(".score")).to_have_text(f"{first['score']:.2f}")
     sync_api.expect(c1.locator(".level")).to_have_text(str(first["suggested_level"]))
+    sync_api.expect(c1.locator(".level-line .level-descriptor")).to_have_text(first["level_descriptor"])
+    sync_api.expect(c1.locator(".review-state")).to_have_text("Not reviewed yet.")
+    # compact: the details and the review controls open on demand, with the dictionary's description
+    sync_api.expect(c1.locator(".card-body")).to_be_hidden()
+    c1.get_by_role("button", name="Details").click()
+    sync_api.expect(c1.locator(".score")).to_have_text(f"{first['score']:.2f}")
     for tag in first["ask_tags"]:
         sync_api.expect(c1.locator(f".badge-{tag}")).to_be_visible()
     sync_api.expect(c1.locator(".matched")).to_contain_text(first["matched_text"])
-    sync_api.expect(c1.locator(".review-state")).to_have_text("Not reviewed yet.")
+    entry = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"{server.base}/v1/competencies/{first['competency_id']}",
+        headers={"Authorization": f"Bearer {DEV_KEY}"})).read())
+    sync_api.expect(c1.locator(".description")).to_have_text(entry["description"])
+    c1.get_by_role("button", name="Details").click()
+    page.mouse.move(0, 0)
+    page.locator("#api-key").focus()
 
     # hover highlights the evidence spans, leaving removes it; focus does the same
     hl = page.locator("#jd-view .evidence-hl")
@@ -271,29 +273,34 @@ def test_suggest_review_propose_reload_export(web, server, artifacts):
 
     # the third: accepted with its own button, then rejected with a reason (the later decision wins)
     c3 = _card(page, third["competency_id"])
+    c3.get_by_role("button", name="Details").click()
     c3.get_by_role("button", name="Accept").click()
     sync_api.expect(c3.locator(".review-state")).to_contain_text("Accepted")
-    c3.get_by_label("Reason").select_option("not_relevant")
+    c3.get_by_role("button", name="Reject…").click()
     c3.get_by_label("Comment").fill("No such work in this post")
-    c3.get_by_role("button", name="Reject").click()
+    c3.get_by_role("button", name="Not relevant to this post").click()
     sync_api.expect(c3.locator(".review-state")).to_contain_text("Rejected")
     sync_api.expect(c3.locator(".review-state")).to_contain_text("not relevant")
     sync_api.expect(page.locator("#alert")).to_be_empty()
 
-    # the fourth, by keyboard only: modify the level (Enter on the button), then reject (Space)
+    # the fourth, by keyboard only: a new level (its digit), then a rejection without a reason (r, Enter)
     fourth = suggestions[3]
     c4 = _card(page, fourth["competency_id"])
     new_level = 1 if fourth["suggested_level"] != 1 else 2
-    c4.get_by_label("Level (for Modify)").focus()
-    page.keyboard.press("Home")
-    for _ in range(new_level - 1):
-        page.keyboard.press("ArrowDown")
-    assert c4.get_by_label("Level (for Modify)").input_value() == str(new_level)
-    c4.get_by_role("button", name="Modify level").focus()
-    page.keyboard.press("Enter")
+    c4.focus()
+    page.keyboard.press(str(new_level))
     sync_api.expect(c4.locator(".review-state")).to_contain_text(f"Modified at level {new_level}")
-    c4.get_by_role("button", name="Reject").focus()
-    page.keyboard.press("Space")
+    c4.focus()
+    page.keyboard.press("r")
+    page.keyboard.press("Enter")
+    sync_api.expect(c4.locator(".review-state")).to_contain_text("Rejected")
+    # u takes the rejection back: the level chosen before stands again
+    c4.focus()
+    page.keyboard.press("u")
+    sync_api.expect(c4.locator(".review-state")).to_contain_text(f"Modified at level {new_level}")
+    c4.focus()
+    page.keyboard.press("r")
+    page.keyboard.press("Enter")
     sync_api.expect(c4.locator(".review-state")).to_contain_text("Rejected")
     sync_api.expect(page.locator("#set-meta")).to_contain_text("4 of")
 
@@ -320,9 +327,6 @@ def test_suggest_review_propose_reload_export(web, server, artifacts):
     page.evaluate("document.getElementById('h-results').scrollIntoView()")
     c1.hover()
     page.screenshot(path=str(artifacts / "web-suggestions.png"))
-    if os.environ.get("CDE_UPDATE_DOCS_SCREENSHOT") == "1":  # refresh the README's picture on purpose only
-        (REPO / "docs").mkdir(exist_ok=True)
-        shutil.copyfile(artifacts / "web-suggestions.png", REPO / "docs" / "screenshot.png")
 
     # reload: the set comes back from the hash, with its reviews
     page.reload()
@@ -496,10 +500,10 @@ def test_position_roles_edit_decide_gap_export(web, server, artifacts):
     for i, role in enumerate(pos["roles"]):
         sync_api.expect(_role(page, i).locator("h4")).to_have_text(f"Role {i + 1}: {role['name']}")
         sync_api.expect(_role(page, i).locator("li.role-activity")).to_have_count(len(role["activities"]))
-        sync_api.expect(_role(page, i).locator("li.role-comp")).to_have_count(len(role["competencies"]))
-        if role["competencies"]:
-            sync_api.expect(_role(page, i).locator("li.role-comp .comp-name").first).to_have_text(
-                role["competencies"][0]["name"])
+        sync_api.expect(_role(page, i).locator("article.card")).to_have_count(len(role["competencies"]))
+        if role["competencies"]:  # most confident first, as in the suggestion view
+            best = max(role["competencies"], key=lambda c: c["confidence"])
+            sync_api.expect(_role(page, i).locator("article.card .card-title").first).to_contain_text(best["name"])
     assert pos["roles"][0]["competencies"] and pos["roles"][1]["competencies"]
     # every control has a label, and every action is a real button
     unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
@@ -540,41 +544,44 @@ def test_position_roles_edit_decide_gap_export(web, server, artifacts):
                     if c["competency_id"] != accepted["competency_id"])
     a_id, r_id = accepted["competency_id"], rejected["competency_id"]
 
-    # accept one at level 4, reject another with a reason and a comment
-    item = _role(page, 0).locator(f'li.role-comp[data-competency-id="{a_id}"]')
+    # level 4 for one (the same review cards as the suggestion view), a rejection with a reason and a
+    # comment for another
+    a_action, a_words = ("accept", "Accepted") if accepted["suggested_level"] == 4 else ("modify", "Modified")
+    item = _role(page, 0).locator(f'article.card[data-competency-id="{a_id}"]')
     sync_api.expect(item.locator(".review-state")).to_have_text("Not reviewed yet.")
-    item.get_by_label("Required level").select_option("4")
-    item.get_by_role("button", name="Accept at level").click()
-    sync_api.expect(item.locator(".review-state")).to_contain_text("Accepted at level 4")
-    sync_api.expect(item.locator(".required-level")).to_have_text("4")
-    sync_api.expect(_role(page, 0).locator(f'li.role-comp[data-competency-id="{a_id}"]')).to_have_attribute(
-        "data-review", "accept")
-    item = _role(page, 2).locator(f'li.role-comp[data-competency-id="{r_id}"]')
-    item.get_by_label("Reason").select_option("not_relevant")
+    item.get_by_role("button", name="Details").click()
+    item.get_by_role("button", name="Change level…").click()
+    item.get_by_role("button", name="Level 4").click()
+    sync_api.expect(item.locator(".review-state")).to_contain_text(f"{a_words} at level 4")
+    sync_api.expect(item.locator(".level")).to_have_text("4")
+    sync_api.expect(item).to_have_attribute("data-review", a_action)
+    item = _role(page, 2).locator(f'article.card[data-competency-id="{r_id}"]')
+    item.focus()
+    page.keyboard.press("r")
     item.get_by_label("Comment").fill("No such work in this post")
-    item.locator("button.btn-reject").focus()
+    item.get_by_role("button", name="Not relevant to this post").focus()
     page.keyboard.press("Enter")
     sync_api.expect(item.locator(".review-state")).to_contain_text("Rejected")
     sync_api.expect(item.locator(".review-state")).to_contain_text("not relevant")
     decided = [json.loads(r[2])["decisions"] for r in web.requests
                if r[0] == "POST" and r[1].endswith(f"/v1/positions/{pid}/decisions")]
-    assert decided == [[{"competency_id": a_id, "action": "accept", "level": 4}],
+    assert decided == [[{"competency_id": a_id, "action": a_action, "level": 4}],
                        [{"competency_id": r_id, "action": "reject", "reason_code": "not_relevant",
                          "comment": "No such work in this post"}]]
-    # focus stays on the button that was used, after the view is drawn again
-    assert page.evaluate("document.activeElement.textContent").startswith("Reject")
+    # focus goes back to the card whose choice was made (the choice's button is gone)
+    assert page.evaluate("document.activeElement.dataset.competencyId") == r_id
     sync_api.expect(page.locator("#alert")).to_be_empty()
 
     # reload: the position comes back from the hash, with its decisions
     page.reload()
     sync_api.expect(roles).to_have_count(3, timeout=60_000)
-    item = _role(page, 0).locator(f'li.role-comp[data-competency-id="{a_id}"]')
-    sync_api.expect(item.locator(".review-state")).to_contain_text("Accepted at level 4")
-    sync_api.expect(item.locator(".required-level")).to_have_text("4")
-    item = _role(page, 2).locator(f'li.role-comp[data-competency-id="{r_id}"]')
+    item = _role(page, 0).locator(f'article.card[data-competency-id="{a_id}"]')
+    sync_api.expect(item.locator(".review-state")).to_contain_text(f"{a_words} at level 4")
+    sync_api.expect(item.locator(".level")).to_have_text("4")
+    item = _role(page, 2).locator(f'article.card[data-competency-id="{r_id}"]')
     sync_api.expect(item.locator(".review-state")).to_contain_text("Rejected")
     sync_api.expect(item.locator(".review-state")).to_contain_text("not relevant")
-    assert item.get_by_label("Comment").input_value() == "No such work in this post"
+    sync_api.expect(item.locator(".review-state")).to_contain_text("No such work in this post")
 
     # the gap report: only the accepted competency, current level 1 -> a gap of 3
     gap_rows = page.locator("#gap-form tbody tr")
@@ -693,5 +700,10 @@ def test_unhandled_language_shows_a_notice(web, server):
         sync_api.expect(page.locator("#notices")).to_contain_text("not read", timeout=120_000)
     finally:
         server.app.state.services.settings.multilingual = True
+    # said plainly, in place of a bare "0 competencies"
+    sync_api.expect(page.locator("#notices .lang-notice")).to_contain_text("language (Hindi) is not handled yet")
+    sync_api.expect(page.locator("#status-text")).to_have_text(
+        "Nothing was suggested: this text's language is not handled yet.")
+    sync_api.expect(page.locator("#groups")).not_to_contain_text("0 competencies")
     sync_api.expect(page.locator("#unmatched-list")).not_to_contain_text("Every activity matched")
     sync_api.expect(page.locator("#unmatched-list")).to_contain_text("language not handled")

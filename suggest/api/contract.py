@@ -3,7 +3,7 @@ need the settings, and the checks the committed docs/openapi.json is held to.
 
 - `errors(...)` declares, per route, the statuses it can answer with the `Error` schema.
 - `finish(schema, settings)` writes what a decorator cannot hold: the settings' bounds (page size and
-  offset, top_k, comment length) and the Bearer security scheme.
+  offset, top_k, text and comment length) and the Bearer security scheme.
 - `untyped_responses`, `long_operation_ids` and `breaking_changes` are what tests/test_contract.py and
   `cde-suggest openapi --check` hold the schema to.
 """
@@ -51,6 +51,10 @@ def _bound(schema: dict[str, Any], settings: Any) -> None:
     models = schema["components"]["schemas"]
     top_k = models["SuggestRequest"]["properties"]["top_k"]
     next(t for t in top_k["anyOf"] if t.get("type") == "integer")["maximum"] = settings.max_top_k
+    # the longest job description: the web page's character counter reads it here, so the number lives in
+    # the settings alone (the server still answers text_too_long itself, counting after NFC)
+    for model in ("SuggestRequest", "PositionIn"):
+        models[model]["properties"]["text"]["maxLength"] = settings.max_text_chars
     # free text the store bounds by CDE_MAX_COMMENT_CHARS (a rationale once allowed 4000 here, 2000 there)
     for model, prop in (("DecisionIn", "comment"), ("ProposalIn", "rationale"), ("ProposalPatch", "comment")):
         target = models[model]["properties"][prop]

@@ -1,9 +1,17 @@
 // @ts-check
-/* Activities of a set (unmatched ones first) and proposals of new competencies. */
+/* Activities of a set (unmatched ones first): search the dictionary to add what was missed, or propose
+ * a new competency. */
 import { $, nextId, h, clear } from "./dom.js";
 import { busy, showError, clearError, ApiError, api } from "./api.js";
 import { AREAS, ASK, state } from "./state.js";
-import { levelSelect } from "./review.js";
+import { addBox } from "./search.js";
+
+function levelSelect(id) {
+  var sel = h("select", { id: id });
+  sel.appendChild(h("option", { value: "" }, "Not set"));
+  for (var l = 1; l <= 5; l++) sel.appendChild(h("option", { value: String(l) }, "Level " + l));
+  return sel;
+}
 
 export function lines(textarea) {
   return textarea.value.split("\n").map(function (l) { return l.trim(); }).filter(Boolean).slice(0, 20);
@@ -14,7 +22,7 @@ export function proposalForm(activity) {
   var name = h("input", { id: base + "-name", type: "text", required: true, minlength: "3", maxlength: "200", autocomplete: "off" });
   var type = h("select", { id: base + "-type" });
   AREAS.forEach(function (a) { type.appendChild(h("option", { value: a, selected: a === "Functional" }, a)); });
-  var level = levelSelect(base + "-level", null, true);
+  var level = levelSelect(base + "-level");
   var asks = {};
   ASK.forEach(function (t) { asks[t] = h("textarea", { id: base + "-" + t, rows: "2" }); });
   var rationale = h("textarea", { id: base + "-rationale", rows: "2", maxlength: "4000" });
@@ -35,7 +43,7 @@ export function proposalForm(activity) {
     ev.preventDefault();
     clearError();
     if (name.value.trim().length < 3) {
-      showError(new ApiError(0, "name_too_short", "Give the new competency a name of at least 3 characters."));
+      showError(new ApiError(0, "name_too_short", ""));
       name.focus();
       return;
     }
@@ -58,7 +66,8 @@ export function proposalForm(activity) {
 }
 
 export var LANG_NAMES = { hi: "Hindi", mixed: "Hindi + English", other: "other language" };
-export function activityItem(a, unmatched) {
+/** One activity; `add` (when given) puts a dictionary search box on it. */
+export function activityItem(a, unmatched, add) {
   var notRead = a.handled === false;
   return h("li", { class: "activity" + (unmatched ? " unmatched" : ""), dataset: { activity: String(a.index) } },
     h("p", null, h("span", { class: "act-num" }, "Activity " + (a.index + 1) + ": "),
@@ -66,19 +75,28 @@ export function activityItem(a, unmatched) {
       a.lang && a.lang !== "en" ? h("span", { class: "state-badge state-lang" }, LANG_NAMES[a.lang] || a.lang) : null,
       notRead ? h("span", { class: "state-badge state-unmatched" }, "not read: language not handled") : null,
       unmatched ? h("span", { class: "state-badge state-unmatched" }, "unmatched") : null),
-    h("details", { class: "propose" },
-      h("summary", null, "Propose a new competency", h("span", { class: "visually-hidden" }, " for activity " + (a.index + 1))),
-      proposalForm(a)));
+    h("div", { class: "activity-tools" },
+      add && !notRead ? addBox({ label: "Add a competency", name: "to activity " + (a.index + 1),
+        onPick: function (entry, query) { return add.onAdd(a, entry, query); }, taken: add.taken,
+        onEscape: add.onEscape }) : null,
+      h("details", { class: "propose" },
+        h("summary", null, "Propose a new competency", h("span", { class: "visually-hidden" }, " for activity " + (a.index + 1))),
+        proposalForm(a))));
 }
 
-export function renderActivities(set) {
+/** onAdd(activity, entry, query) -> Promise<boolean>; taken(cid): already a card. */
+export function renderActivities(set, onAdd, taken) {
+  var add = { onAdd: onAdd, taken: taken, onEscape: function () {
+    var back = state.lastDecided && state.lastDecided.el.isConnected ? state.lastDecided.el : document.querySelector("article.card");
+    if (back) back.focus();
+  } };
   var un = {};
   (set.unmatched || []).forEach(function (i) { un[i] = true; });
   var ul = $("unmatched-list");
   clear(ul);
   var acts = set.activities || [];
-  acts.filter(function (a) { return un[a.index]; }).forEach(function (a) { ul.appendChild(activityItem(a, true)); });
-  acts.filter(function (a) { return a.handled === false; }).forEach(function (a) { ul.appendChild(activityItem(a, false)); });
+  acts.filter(function (a) { return un[a.index]; }).forEach(function (a) { ul.appendChild(activityItem(a, true, null)); });
+  acts.filter(function (a) { return a.handled === false; }).forEach(function (a) { ul.appendChild(activityItem(a, false, null)); });
   // "Every activity matched" only when it is true: there were activities, all were read, and some matched
   if (!ul.firstChild) {
     var msg = !acts.length ? "No activities were found in this text: check that it lists duties, one per line or sentence."
@@ -86,7 +104,8 @@ export function renderActivities(set) {
       : "Every activity matched at least one competency.";
     ul.appendChild(h("li", { class: "empty" }, msg));
   }
+  $("unmatched-section").hidden = ul.firstChild.classList.contains("empty") && acts.length > 0 && set.suggestions.length > 0;
   var ol = $("activity-list");
   clear(ol);
-  acts.forEach(function (a) { ol.appendChild(activityItem(a, !!un[a.index])); });
+  acts.forEach(function (a) { ol.appendChild(activityItem(a, !!un[a.index], add)); });
 }

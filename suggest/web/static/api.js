@@ -1,19 +1,12 @@
 // @ts-check
-/* The API: fetch wrapper, ApiError, the key, status line and error messages from GET /v1/errors. */
+/* The API: fetch wrapper, ApiError, the key, the status line, errors in plain words, and the limits the
+ * server publishes in its OpenAPI document. */
 import { $, h, append, clear } from "./dom.js";
-
-// Messages for people come from the server's one registry of error codes (GET /v1/errors); only the
-// page's own codes, for errors that never reach the server, are written here.
-export var FRIENDLY = {
-  network: "Could not reach the service. Check that it is running and try again."
-};
-fetch("/v1/errors").then(function (res) { return res.ok ? res.json() : {}; }).then(function (codes) {
-  Object.keys(codes).forEach(function (code) { FRIENDLY[code] = codes[code].message; });
-}).catch(function () { /* offline: the server's own message is still shown */ });
+import { messageFor } from "./messages.js";
 
 // ---- status, errors --------------------------------------------------------------------------
 
-export var busyCount = 0;
+var busyCount = 0;
 export function setStatus(text) { $("status-text").textContent = text || ""; }
 export function busy(text) {
   busyCount += 1;
@@ -26,22 +19,25 @@ export function busy(text) {
     setStatus(finalText || "");
   };
 }
+
+/** One plain sentence; what the server said and the code go under "Technical details", folded, for
+ *  whoever is asked for help. */
 export function showError(err) {
   var box = $("alert");
   clear(box);
   var code = err && err.code ? err.code : "error";
-  // the page's own errors (status 0) carry a message written for people already
-  var friendly = FRIENDLY[code] || (err && err.status === 0 ? err.message : null);
-  var message = err && err.message ? err.message : String(err);
-  append(box, h("p", { class: "alert-title" }, friendly || "That did not work."));
-  if (message && message !== friendly) append(box, h("p", null, "Details: " + message));
-  append(box, h("p", { class: "alert-code" }, "Error code: " + code));
+  var sentence = messageFor(code, err && err.status);
+  append(box, h("p", { class: "alert-title" }, sentence));
+  var said = err && err.message && err.message !== sentence ? err.message : "";
+  append(box, h("details", { class: "alert-details" }, h("summary", null, "Technical details"),
+    said ? h("p", null, said) : null, h("p", { class: "alert-code" }, "Code: " + code)));
   append(box, h("button", { type: "button", class: "secondary small", onclick: clearError }, "Dismiss"));
 }
 export function clearError() { clear($("alert")); }
 
 // ---- API -------------------------------------------------------------------------------------
 
+/** @constructor */
 export function ApiError(status, code, message, detail) {
   this.status = status; this.code = code; this.message = message; this.detail = detail;
 }
@@ -75,4 +71,33 @@ export function api(path, opts) {
     });
 }
 
-// ---- state -----------------------------------------------------------------------------------
+// ---- limits ----------------------------------------------------------------------------------
+
+var limitsPromise = null;
+/** The longest text the server takes, from its own OpenAPI document (public, built from its settings),
+ *  so the page never keeps a second copy of the number. null when it cannot be read. */
+export function textLimit() {
+  if (!limitsPromise) {
+    limitsPromise = fetch("/openapi.json").then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (doc) {
+        var text = doc && doc.components.schemas.SuggestRequest.properties.text;
+        return text && typeof text.maxLength === "number" ? text.maxLength : null;
+      })
+      .catch(function () { return null; });
+  }
+  return limitsPromise;
+}
+
+// ---- the dictionary --------------------------------------------------------------------------
+
+var entries = {};
+/** A dictionary entry (description, level descriptors), fetched once per competency. */
+export function competency(cid) {
+  if (!entries[cid]) {
+    entries[cid] = api("/v1/competencies/" + encodeURIComponent(cid)).catch(function (err) {
+      delete entries[cid];
+      throw err;
+    });
+  }
+  return entries[cid];
+}

@@ -1,24 +1,25 @@
 // @ts-check
-/* Entry point of the reviewer's page: wiring of the controls, the API key, and the hash router. */
+/* Entry point of the reviewer's page: the API key, the forms, the keys, and the router. */
 import { $ } from "./dom.js";
 import { setStatus, apiKey } from "./api.js";
-import { KEY_STORE, state, hashSetId, hashPositionId } from "./state.js";
-import { onAcceptSelected, onSelectUnreviewed } from "./review.js";
-import { onSuggest, loadSet, onFile } from "./suggest_view.js";
+import { KEY_STORE, state } from "./state.js";
+import { startRouter } from "./router.js";
+import { onSuggest, loadSet, onAcceptSelected, onSelectUnreviewed } from "./suggest_view.js";
+import { initJdForm } from "./jd_form.js";
 import { onLoadPosition, onExport } from "./position_view.js";
 import { onCreateRoles, loadRolesPosition } from "./roles_view.js";
+import { initKeys } from "./keys.js";
 
-function onHash() {
-  var id = hashSetId(), pid = hashPositionId();
-  var needSet = id && !(state.set && state.set.id === id);
-  var needPosition = pid && !(state.position && state.position.id === pid);
-  if (!needSet && !needPosition) return;
+function isOpen(kind, id) {
+  return kind === "set" ? !!(state.set && state.set.id === id) : !!(state.position && state.position.id === id);
+}
+function open(kind, id) {
   if (!apiKey()) {
-    setStatus("Enter your API key to open " + (needSet ? "suggestion set " + id : "position " + pid) + ".");
+    setStatus("Enter your API key to open " + (kind === "set" ? "suggestion set " : "position ") + id + ".");
     return;
   }
-  if (needSet) loadSet(id);
-  if (needPosition) loadRolesPosition(pid);
+  if (kind === "set") loadSet(id);
+  else loadRolesPosition(id);
 }
 
 function init() {
@@ -27,29 +28,35 @@ function init() {
   keyInput.addEventListener("input", function () {
     try { sessionStorage.setItem(KEY_STORE, keyInput.value.trim()); } catch (e) { /* storage disabled */ }
   });
-  keyInput.addEventListener("change", onHash);
+  var route = startRouter(isOpen, open);
+  keyInput.addEventListener("change", route);
+  // Enter in the key field keeps the key; it must not send the job description
+  keyInput.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter") return;
+    e.preventDefault();
+    setStatus(apiKey() ? "API key kept for this tab." : "");
+    route();
+  });
   $("forget-key").addEventListener("click", function () {
     keyInput.value = "";
     try { sessionStorage.removeItem(KEY_STORE); } catch (e) { /* storage disabled */ }
     setStatus("The API key was removed from this tab.");
     keyInput.focus();
   });
-  // the skip link moves focus without touching the hash, which holds the open suggestion set
+  // the skip link moves focus without touching the hash, which holds what is open
   document.querySelector(".skip-link").addEventListener("click", function (e) {
     e.preventDefault();
     $("main").focus();
   });
   $("suggest-form").addEventListener("submit", onSuggest);
-  $("jd-file").addEventListener("change", onFile);
+  initJdForm();
   $("accept-selected").addEventListener("click", onAcceptSelected);
   $("select-unreviewed").addEventListener("click", onSelectUnreviewed);
   $("position-form").addEventListener("submit", onLoadPosition);
   $("roles-form").addEventListener("submit", onCreateRoles);
   $("export-json").addEventListener("click", onExport("igot"));
   $("export-csv").addEventListener("click", onExport("csv"));
-  window.addEventListener("hashchange", onHash);
-  window.addEventListener("popstate", onHash);
-  onHash();
+  initKeys();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -1,15 +1,15 @@
 // @ts-check
-/* Position with roles: create, load, edit roles, decide on competencies, export, draw. */
-import { $, h, clear, uuid, slug, download } from "./dom.js";
-import { busy, showError, clearError, ApiError, api } from "./api.js";
-import { state, setHashParam } from "./state.js";
+/* The roles view: create or load a position, edit its roles, review each role's competencies (with the
+ * shared review cards), see training needs, export. */
+import { $, h, clear, slug, download } from "./dom.js";
+import { busy, showError, clearError, ApiError, api, competency } from "./api.js";
+import { state, forget, cardsOf } from "./state.js";
+import { setHashParam } from "./router.js";
 import { roleSection } from "./role_section.js";
 import { gapSection } from "./gap.js";
-
-// ---- position with roles ------------------------------------------------------------------------
-// Create a position, then edit its roles (rename, merge, split, move), decide on each role's
-// competencies, see training needs against an official's current levels, and export. The position
-// id lives in the hash (#position=…) so the view survives a reload.
+import { saveDecisions, levelOf } from "./review.js";
+import { prependCard, addedItem } from "./card_list.js";
+import { decisions, placements } from "./history.js";
 
 export function rolesPath(suffix) {
   return "/v1/positions/" + encodeURIComponent(state.position.id) + (suffix || "");
@@ -55,11 +55,13 @@ export function onCreateRoles(ev) {
   var title = $("roles-title").value.trim(), dept = $("roles-department").value.trim();
   var text = $("jd-text").value;
   if (!title || !dept || !text.trim()) {
-    showError(new ApiError(0, "missing_fields", "Enter a position title, a department and the job description text."));
+    showError(new ApiError(0, "missing_fields", ""));
     return (!title ? $("roles-title") : !dept ? $("roles-department") : $("jd-text")).focus();
   }
   var body = { title: title, department: dept, text: text };
   if ($("roles-ministry").value.trim()) body.ministry = $("roles-ministry").value.trim();
+  // built from the suggestion set on screen: the position shows that set's decisions until it has its own
+  if (state.set && text.normalize("NFC") === state.set.text) body.set_id = state.set.id;
   var unlock = lockRoles();
   var done = busy("Grouping activities into roles…");
   api("/v1/positions", { method: "POST", body: body })
@@ -109,32 +111,6 @@ export function editRoles(edit, message, doneText, focusRole) {
       // someone else changed it: show what is there now, so the next try starts from it
       if (err && err.code === "revision_conflict") loadRolesPosition(state.position.id);
     });
-}
-
-export function saveRoleDecision(decision, name) {
-  if (!state.position) return;
-  clearError();
-  var unlock = lockRoles();
-  var done = busy("Saving your decision on " + name + "…");
-  api(rolesPath("/decisions"), { method: "POST", body: { decisions: [decision] },
-    headers: { "Idempotency-Key": uuid() } })
-    .then(function (res) {
-      var pos = state.position;
-      (res.decisions || []).forEach(function (d) {
-        pos.roles.forEach(function (role) {
-          role.competencies.forEach(function (c) {
-            if (c.competency_id !== d.competency_id) return;
-            c.review = { action: d.action, level: d.level, ask_tag: d.ask_tag, reason_code: d.reason_code,
-              comment: d.comment, reviewer: d.reviewer, at: d.at };
-            c.required_level = d.level !== null && d.level !== undefined ? d.level : c.suggested_level;
-          });
-        });
-      });
-      unlock();
-      showPosition(pos, null);
-      done("Decision saved.");
-    })
-    .catch(function (err) { unlock(); done("Saving failed."); showError(err); });
 }
 
 export function exportRoles(fmt) {
@@ -190,8 +166,11 @@ export function renderRoles(pos) {
       h("div", { class: "actions" }, mergeBtn)));
     view.appendChild(h("p", { class: "help" }, "To merge roles, tick the box next to each role's heading, then choose Merge selected."));
   }
-  pos.roles.forEach(function (role, i) { view.appendChild(roleSection(pos, role, i)); });
+  forget("position:" + pos.id);
+  var ctx = positionContext(pos);
+  pos.roles.forEach(function (role, i) { view.appendChild(roleSection(pos, role, i, ctx)); });
   view.appendChild(gapSection(pos));
+  showAddedToRoles(pos, ctx);
   view.appendChild(h("section", { class: "subpanel", "aria-labelledby": "h-roles-export" },
     h("h4", { id: "h-roles-export" }, "Export"),
     h("p", { class: "help" }, "Only accepted competencies are exported, each at its required level."),
@@ -200,4 +179,58 @@ export function renderRoles(pos) {
         dataset: { focusKey: "export-frac" } }, "Export FRAC JSON"),
       h("button", { type: "button", id: "export-igot-roles", class: "secondary", onclick: exportRoles("igot"),
         dataset: { focusKey: "export-igot" } }, "Export iGOT JSON"))));
+}
+
+// ---- review ------------------------------------------------------------------------------------
+
+function positionContext(pos) {
+  var ctx = {
+    subject: "position:" + pos.id, decisionsPath: rolesPath("/decisions"),
+    // the gap report lists accepted competencies at their levels: draw it again after each decision
+    afterSave: function () {
+      cardsOf(ctx.subject).forEach(function (r) { r.item.required_level = levelOf(r.item); });
+      var gap = $("roles-view").querySelector("section.gap");
+      if (gap) gap.replaceWith(gapSection(pos));
+    },
+    search: function (ref) {
+      var role = ref.el.closest("section.role");
+      return role ? role.querySelector("input[data-add-box]") : null;
+    },
+    backToCards: function () {
+      var back = state.lastDecided && state.lastDecided.el.isConnected ? state.lastDecided.el
+        : $("roles-view").querySelector("article.card");
+      if (back) back.focus();
+    },
+    addToRole: function (i, entry, query, list) {
+      if (list.querySelector('article[data-competency-id="' + entry.id + '"]')) {
+        /** @type {HTMLElement} */ (list.querySelector('article[data-competency-id="' + entry.id + '"]')).focus();
+        return Promise.resolve(true);
+      }
+      var comment = "Added from the dictionary search" + (query ? " (“" + query + "”)" : "") + " for role " + (i + 1);
+      return saveDecisions(ctx, [{ competency_id: entry.id, action: "add", role_id: i, comment: comment }],
+        "Adding " + entry.name + "…")
+        .then(function (saved) {
+          var ref = prependCard(list, addedItem(entry, saved[0], { role: i }), ctx);
+          ref.el.focus();
+          return true;
+        })
+        .catch(function () { return false; });
+    }
+  };
+  return ctx;
+}
+
+/** Competencies reviewers added to roles, from the position's decision log. */
+function showAddedToRoles(pos, ctx) {
+  decisions(ctx).then(function (log) {
+    var now = log.current, placed = placements(log.history, "role_id");
+    Object.keys(now).forEach(function (cid) {
+      var d = now[cid];
+      if (!d || !(cid in placed)) return;
+      var role = $("roles-view").querySelector('section.role[data-role="' + placed[cid] + '"]');
+      var list = role && role.querySelector(".card-list");
+      if (!list || list.querySelector('article[data-competency-id="' + cid + '"]')) return;
+      competency(cid).then(function (e) { prependCard(list, addedItem(e, d, { role: placed[cid] }), ctx); });
+    });
+  }).catch(function () { /* the roles still show without the added ones */ });
 }
