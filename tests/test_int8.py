@@ -177,3 +177,22 @@ def test_prepared_start_still_checks_the_tokenizer_it_reads():
     with pytest.raises(ModelError) as info:
         verify_package_file(wrong, folder, "tokenizer.json")
     assert info.value.code == "model_corrupt" and real.pip_command in info.value.message
+
+
+def test_a_child_prepare_reports_through_a_stderr_without_a_file_descriptor(tmp_path, monkeypatch):
+    """Under a test runner's or a notebook's capture, stderr has no fileno; the child's output is relayed
+    there and its failure becomes model_prepare_failed (it crashed with UnsupportedOperation before)."""
+    import dataclasses
+    import io
+
+    from suggest.encode.prepared import prepare_in_subprocess
+    from suggest.encode.registry import get_spec
+
+    captured = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", captured)
+    monkeypatch.setenv("PYTHONPATH", str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    unknown = dataclasses.replace(get_spec(MODEL), id="no-such-model")  # the child refuses it at once
+    with pytest.raises(ModelError) as info:
+        prepare_in_subprocess(unknown, tmp_path, None, int8=False, min_cosine=0.98)
+    assert info.value.code == "model_prepare_failed"
+    assert "no-such-model" in captured.getvalue()

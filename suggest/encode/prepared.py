@@ -52,12 +52,18 @@ def prepare_in_subprocess(spec: ModelSpec, cache_dir: Path, adapter: AdapterSpec
                CDE_RUNTIME="onnx-int8" if int8 else "onnx", CDE_CACHE_DIR=str(cache_dir),
                CDE_INT8_MIN_COSINE=str(min_cosine))
     with step("preparing the model in a separate process (torch stays out of this one)"):
-        proc = subprocess.run([sys.executable, "-m", "suggest.cli", "models", "prepare", "--model-only"], env=env,
-                              stdout=sys.stderr, check=False)
-    if proc.returncode != 0:
+        # the child's lines are relayed, not inherited: our stderr may be an object without a file descriptor
+        # (a test runner's capture, a notebook), which a child process cannot write to
+        with subprocess.Popen([sys.executable, "-m", "suggest.cli", "models", "prepare", "--model-only"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                sys.stderr.write(line)
+        code = proc.returncode
+    if code != 0:
         raise ModelError("preparing the model failed (its error is printed above); run `cde-suggest models "
                          "prepare` to see it, or set CDE_RUNTIME=torch", code="model_prepare_failed",
-                         detail={"exit_code": proc.returncode})
+                         detail={"exit_code": code})
 
 
 def verify_package_file(spec: ModelSpec, model_dir: Path, name: str) -> None:
