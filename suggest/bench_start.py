@@ -5,17 +5,15 @@ empty data folder, timed from launch to a 200 on /readyz, with its memory once r
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import psutil
 
+from .child_server import free_port, stop, wait_ready
 from .settings import Settings
 
 
@@ -40,17 +38,11 @@ def encoder_rates(settings: Settings, sentences: list[str], *, repeats: int = 3)
             "int8_speedup": round(int8 / fp32, 2)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def time_to_ready(settings: Settings, data_dir: Path, *, cache_dir: Path | None = None,
                   timeout_s: float = 600.0) -> tuple[float, float]:
     """(seconds from launching `serve` to a 200 on /readyz, the server's RSS in MB then). The server runs
     on a free loopback port, with its own data folder; the cache is inside it unless `cache_dir` is given."""
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, CDE_DATA_DIR=str(data_dir), CDE_RUNTIME=settings.runtime, CDE_PORT=str(port),
                CDE_HOST="127.0.0.1", CDE_MODEL_ID=settings.model_id, CDE_ADAPTER=settings.adapter,
                CDE_LEARN_INTERVAL_S="0")
@@ -64,23 +56,10 @@ def time_to_ready(settings: Settings, data_dir: Path, *, cache_dir: Path | None 
     proc = subprocess.Popen([sys.executable, "-m", "suggest.cli", "serve"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
-        while time.perf_counter() - started < timeout_s:
-            if proc.poll() is not None:
-                raise RuntimeError(f"serve exited with {proc.returncode} before it was ready")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as r:
-                    if r.status == 200:
-                        return time.perf_counter() - started, psutil.Process(proc.pid).memory_info().rss / 2**20
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"serve was not ready within {timeout_s} s")
+        wait_ready(f"http://127.0.0.1:{port}", timeout_s, proc, interval_s=0.1)
+        return time.perf_counter() - started, psutil.Process(proc.pid).memory_info().rss / 2**20
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, grace_s=10)
 
 
 def start_figures(settings: Settings) -> dict[str, float]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, NotReady
+from .child_server import free_port, stop, wait_ready
+from .errors import InputError
 
 def sample_jds(folder: Path, *, whole: bool = False, per_jd: int = 3) -> list[str]:
     """The JDs the clients post: each sample file whole, or its activities (as the service splits them)
@@ -148,17 +148,11 @@ def run_load(target: Target, jds: list[str], *, clients: int, seconds: float, wa
     return {**summarise(latencies, statuses, seconds, clients), "sent": sent[0]}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def local_server(cache_dir: Path, *, workers: int = 1, database_url: str | None = None,
                  ready_timeout_s: float = 300.0, env: dict[str, str] | None = None) -> Iterator[Target]:
     """`cde-suggest serve` in a child process on a free port with a fresh data folder, until the block ends."""
-    port = _free_port()
+    port = free_port()
     key = "cde_load_" + secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory(prefix="cde-load-") as data:
         child_env = {**os.environ, **(env or {}), "CDE_DATA_DIR": data, "CDE_CACHE_DIR": str(cache_dir),
@@ -174,29 +168,5 @@ def local_server(cache_dir: Path, *, workers: int = 1, database_url: str | None 
             wait_ready(target.url, ready_timeout_s, proc, Path(data) / "server.log")
             yield target
         finally:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+            stop(proc)
             log.close()
-
-
-def wait_ready(url: str, timeout_s: float, proc: subprocess.Popen | None = None, log: Path | None = None) -> None:
-    """Poll /readyz until it answers 200; a server that exits or never gets ready is an error."""
-    import httpx
-
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:] if log else ""
-            raise NotReady(f"the server exited with status {proc.returncode} before it was ready:\n{tail}",
-                           code="server_not_ready")
-        try:
-            if httpx.get(url + "/readyz", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise NotReady(f"the server at {url} was not ready within {timeout_s:.0f} s", code="server_not_ready")
