@@ -30,16 +30,24 @@ def probability(x: list[float], model: dict) -> float:
     return float(1.0 / (1.0 + np.exp(-(z + float(model["bias"])))))
 
 
+def calibration_key(model_id: str, adapter: str | None = None) -> str:
+    """Curves are per model revision: an adapter moves the scores, so it is fitted apart from its base."""
+    return f"{model_id}+{adapter}" if adapter else model_id
+
+
 @lru_cache(maxsize=8)
-def _load(model_id: str) -> str:
+def _load(key: str) -> str:
     path = calibration_path()
     if path.is_file():
-        entry = json.loads(path.read_text()).get(model_id) or {}
-        if entry.get("position", {}).get("features") == list(FEATURES):
-            return json.dumps(entry["position"])
+        data = json.loads(path.read_text())
+        # an adapter with no curve of its own borrows its base model's until `eval --calibrate` fits one
+        for k in (key, key.split("+")[0]):
+            entry = data.get(k) or {}
+            if entry.get("position", {}).get("features") == list(FEATURES):
+                return json.dumps(entry["position"])
     return json.dumps(DEFAULT)
 
 
-def load_confidence_model(model_id: str, fitted: bool = True) -> dict:
-    """The fitted model for this encoder, or DEFAULT (score alone) when asked or when none matches."""
-    return json.loads(_load(model_id)) if fitted else dict(DEFAULT)
+def load_confidence_model(model_id: str, fitted: bool = True, adapter: str | None = None) -> dict:
+    """The fitted model for this encoder (and adapter), or DEFAULT (score alone) when asked or none matches."""
+    return json.loads(_load(calibration_key(model_id, adapter))) if fitted else dict(DEFAULT)

@@ -231,7 +231,8 @@ class Suggester:
             spaces = {"en": (self.index, None),
                       "multi": (self.multilingual.index, self.multilingual.maps["dense"])}
         explained = self.explainer.explain_all(picks, scored.activities, scored.vectors, band,
-                                               load_confidence_model(self.encoder.model_id, s.fitted_confidence),
+                                               load_confidence_model(self.encoder.model_id, s.fitted_confidence,
+                                                                     getattr(self.encoder, "adapter", None)),
                                                notes, routes=[scored.route(i) for i in range(len(scored.activities))],
                                                spaces=spaces)
         for sg in explained:

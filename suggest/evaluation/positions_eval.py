@@ -83,5 +83,9 @@ def fit_confidence(suggester: Suggester, *, split: str = "validation", path: Pat
              "fitted_on": f"eval/gold/positions.jsonl {split} split, top-{LIST_DEPTH} per JD",
              "pairs": len(y), "positive_rate": round(float(np.mean(y)), 4),
              "dictionary": suggester.dictionary.fingerprint}
-    saved = save_position_calibration(suggester.encoder.model_id, model)
+    from ..confidence import calibration_key
+
+    model["adapter"] = getattr(suggester.encoder, "adapter", None) or "none"
+    saved = save_position_calibration(calibration_key(suggester.encoder.model_id, model["adapter"]
+                                                      if model["adapter"] != "none" else None), model)
     return {**model, "saved": str(saved)}

@@ -19,7 +19,7 @@ TAXONOMY_SETTINGS = {"facet_theme": False, "facet_description": False, "dense_al
                      "retrieve_rows": 1000, "lexical_weight": 0.35}
 # A fine-tuned encoder ranks better on its own, so it wants less BM25: the weight per adapter, re-tuned on
 # TECH + HOUSE validation only by the same rule (tools/tune_fusion.py, grid in the README).
-ADAPTER_LEXICAL_WEIGHT: dict[str, float] = {"esco-kcm-lora": 0.15}
+ADAPTER_LEXICAL_WEIGHT: dict[str, float] = {"esco-kcm-lora-v2": 0.15}
 
 
 def active_adapter(settings: Settings) -> str | None:

@@ -55,9 +55,17 @@ def _table(figures: dict) -> str:
 
 
 def write_card(folder: Path, *, name: str, command: str, config: dict, caps: dict, counts: dict, n_pairs: int,
-               steps: int, seconds: dict, losses: list[float], figures: dict, files: dict, base: dict) -> None:
+               steps: int, seconds: dict, losses: list[float], figures: dict, files: dict, base: dict,
+               fitted_on: str | None = None) -> None:
     first = sum(losses[:10]) / max(1, len(losses[:10]))
     last = sum(losses[-10:]) / max(1, len(losses[-10:]))
+    where = "" if not fitted_on else f"""
+The fit itself ran on {fitted_on}, from a set prepared here: the same command with `--prepare-only DIR`,
+then `python -m suggest.training.fit DIR OUT --device cuda` on that machine, then
+`cde-suggest train --name {name} --fitted OUT` here. The one command above runs all three steps on a CPU
+(hours on 2 cores, see "Run"); a CPU and a GPU round floats differently, so the two give adapters that
+differ in float noise, not in kind.
+"""
     text = f"""# Adapter `{name}`: training card
 
 Written by `cde-suggest train`. Reproduce it (same data, same seed, same adapter within float noise) with:
@@ -65,7 +73,7 @@ Written by `cde-suggest train`. Reproduce it (same data, same seed, same adapter
 ```bash
 {command}
 ```
-
+{where}
 ## Data ({n_pairs} pairs)
 
 Sources and counts after the leakage filter (any anchor or positive whose case- and whitespace-normalised

