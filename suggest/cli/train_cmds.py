@@ -56,10 +56,10 @@ def train(
                              code="invalid_name")
         settings = make_settings()
         if device not in ("cpu", "cuda") or pack_base not in ("fp32", "fp16", "none"):
-            raise InputError("--device is cpu or cuda; --pack-base is fp32, fp16 or none", code="invalid_option")
+            raise InputError("--device is cpu or cuda; --pack-base is fp32, fp16 or none", code="invalid_input")
         if fitted is not None and not (fitted / "fit_result.json").is_file():
             raise InputError(f"{fitted} holds no fit_result.json: give the OUT folder of "
-                             "`python -m suggest.training.fit`", code="invalid_option")
+                             "`python -m suggest.training.fit`", code="invalid_input")
         config = TrainConfig(seed=seed, epochs=epochs, batch_size=batch_size, lr=lr, r=rank, alpha=2 * rank,
                              max_seq_length=max_seq_length, threads=settings.torch_threads, device=device)
         caps = Caps(skillskape=skillskape, esco_alias=esco_alias, esco_description=esco_description,
