@@ -10,7 +10,12 @@ three views of each activity (`role_features`):
   centred on the JD and cut to its strongest entries (the dictionary's view of the topic: "Lok Sabha
   questions" and "register of assurances" share Handling Parliamentary Matters though no word);
 - its sentence vector, centred on the JD (every line of a fisheries JD is "about fisheries");
-- TF-IDF over the JD's own words without the duty verb (shared names: RTI, PMAY-G, audit paras).
+- TF-IDF over the JD's own words without the duty verb (shared names: RTI, PMAY-G, audit paras);
+- its **role topics** (suggest/role_topics.py): scores against a catalogue of the things government work
+  is divided by (Parliament questions and assurances, audit paras, land records), read from the line's
+  key terms and its vector, and the same summed over each topic's broader family. This is the view an
+  official groups by (eval/gold/ROLES.md: the same *thing*, not the same verb), and it carries most of
+  the weight.
 
 The cut height (`DISTANCE_THRESHOLD`) decides how many roles there are; it was tuned with the weights on
 the dev split of eval/gold/roles.jsonl only (suggest/evaluation/roles_eval.py has the figures and what
@@ -34,18 +39,22 @@ import numpy as np
 
 from .errors import InputError
 from .role_names import name_role, objects, unique_names
+from .role_topics import family_scores, load_catalogue, scored_topic_scores
 from .segment import Activity
 
 if TYPE_CHECKING:  # the suggester pulls in faiss and the encoder; grouping and naming must not
     from .suggester import Scored, Suggester
 
 # Tuned together on the flat dev positions of eval/gold/roles.jsonl ONLY (roles_eval.tune); the cosine
-# is EMBEDDING_WEIGHT * cos(centred embeddings) + LEXICAL_WEIGHT * cos(TF-IDF) + PROFILE_WEIGHT *
-# cos(competency profiles), and average linkage merges while 1 - cosine is below DISTANCE_THRESHOLD.
-DISTANCE_THRESHOLD = 0.95
-EMBEDDING_WEIGHT = 0.3
-LEXICAL_WEIGHT = 0.1
-PROFILE_WEIGHT = 0.6
+# is the weighted sum of the five views' cosines (centred embeddings, TF-IDF, competency profiles, topic
+# scores, family scores), and average linkage merges while 1 - cosine is below DISTANCE_THRESHOLD. The
+# first three keep the 3:1:6 proportions they were tuned to before topics were added.
+DISTANCE_THRESHOLD = 0.75
+EMBEDDING_WEIGHT = 0.105
+LEXICAL_WEIGHT = 0.035
+PROFILE_WEIGHT = 0.21
+TOPIC_WEIGHT = 0.5
+FAMILY_WEIGHT = 0.15
 # entries kept per activity in its profile: the topic lives in the few strongest, the rest is noise
 PROFILE_TOP = 10
 
@@ -185,12 +194,14 @@ def competency_profile(scores: np.ndarray, columns: np.ndarray | None = None, *,
 
 def role_features(texts: Sequence[str], vectors: np.ndarray, *, scores: np.ndarray | None = None,
                   profile_columns: np.ndarray | None = None, embedding_weight: float = EMBEDDING_WEIGHT,
-                  lexical_weight: float | None = None, profile_weight: float = PROFILE_WEIGHT) -> np.ndarray:
-    """Rows whose dot product is the weighted sum of the three cosines (see the module docstring).
+                  lexical_weight: float | None = None, profile_weight: float = PROFILE_WEIGHT,
+                  topics: np.ndarray | None = None, families: np.ndarray | None = None,
+                  topic_weight: float = TOPIC_WEIGHT, family_weight: float = FAMILY_WEIGHT) -> np.ndarray:
+    """Rows whose dot product is the weighted sum of the views' cosines (see the module docstring).
 
     Concatenating sqrt(w) * unit block for each view gives exactly that sum, so plain cosine clustering
     serves the combined distance. Without `scores` there is no profile and TF-IDF takes the rest of the
-    weight (1 - embedding_weight)."""
+    weight (1 - embedding_weight); without `topics` (and `families`) those views are left out."""
     v = np.asarray(vectors, dtype=np.float64)
     if len(texts) == 0:
         return v
@@ -205,6 +216,12 @@ def role_features(texts: Sequence[str], vectors: np.ndarray, *, scores: np.ndarr
         blocks.append(np.sqrt(lexical_weight) * _unit_rows(lexical_features(texts)))
     if profile_weight > 0 and scores is not None:
         blocks.append(np.sqrt(profile_weight) * _unit_rows(competency_profile(scores, profile_columns)))
+    # topic scores are not centred as the embedding is: key terms are already weighted by how few topics
+    # list them, so a topic's score is evidence of that topic, not of the JD's sector
+    if topics is not None and topic_weight > 0:
+        blocks.append(np.sqrt(topic_weight) * _unit_rows(np.asarray(topics, dtype=np.float64)))
+    if families is not None and family_weight > 0:
+        blocks.append(np.sqrt(family_weight) * _unit_rows(np.asarray(families, dtype=np.float64)))
     return np.hstack(blocks)
 
 
@@ -250,19 +267,22 @@ def assign_shared(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for r, role in enumerate(roles)]
 
 
-def role_name(scored: Scored, group: Sequence[int], dictionary: Any, *, structured: bool) -> str:
-    """The JD's own heading when it has one (an official wrote it), else a name built from the activities."""
+def role_name(scored: Scored, group: Sequence[int], dictionary: Any, *, structured: bool,
+              topics: np.ndarray | None = None) -> str:
+    """The JD's own heading when it has one (an official wrote it), else a name built from the activities
+    (`topics`: the whole text's topic scores, when known)."""
     section = scored.activities[group[0]].section if structured else None
     if section:
         return section
     rows = np.asarray(group, dtype=np.int64)
-    return name_role([scored.activities[i].text for i in group], scored.scores[rows], dictionary)
+    return name_role([scored.activities[i].text for i in group], scored.scores[rows], dictionary,
+                     topics=None if topics is None else topics[rows])
 
 
 def role_dict(suggester: Suggester, scored: Scored, group: list[int], *, structured: bool, top_k: int,
-              min_score: float) -> dict[str, Any]:
+              min_score: float, topics: np.ndarray | None = None) -> dict[str, Any]:
     return {
-        "name": role_name(scored, group, suggester.dictionary, structured=structured),
+        "name": role_name(scored, group, suggester.dictionary, structured=structured, topics=topics),
         "section": scored.activities[group[0]].section if structured else None,
         "activities": [activity_dict(scored.activities[i]) for i in group],
         "competencies": role_competencies(suggester, scored, group, top_k=top_k, min_score=min_score),
@@ -273,11 +293,13 @@ def activity_dict(a: Activity) -> dict[str, Any]:
     return {"index": a.index, "text": a.text, "start": a.start, "end": a.end, "section": a.section}
 
 
-def group_scored(scored: Scored, dictionary: Any, *, distance_threshold: float = DISTANCE_THRESHOLD
-                 ) -> list[list[int]]:
-    """The role groups of one scored text (the JD's headings, or the clustering)."""
+def group_scored(scored: Scored, dictionary: Any, *, distance_threshold: float = DISTANCE_THRESHOLD,
+                 topics: np.ndarray | None = None) -> list[list[int]]:
+    """The role groups of one scored text (the JD's headings, or the clustering); `topics` are its
+    activities' role-topic scores (role_topics.scored_topic_scores)."""
     feats = role_features([a.text for a in scored.activities], scored.vectors, scores=scored.scores,
-                          profile_columns=topic_columns(dictionary))
+                          profile_columns=topic_columns(dictionary), topics=topics,
+                          families=None if topics is None else family_scores(topics, load_catalogue()))
     return group_activities(scored.activities, feats, distance_threshold=distance_threshold)
 
 
@@ -297,10 +319,12 @@ def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | Non
         raise InputError("distance_threshold must be positive", code="threshold_out_of_range")
     scored = scored if scored is not None else suggester.score(text)
     structured = has_structure(scored.activities)
+    topics = None
     if not structured:
         objects([a.text for a in scored.activities])  # one parser batch for the whole JD, before naming
-    groups = group_scored(scored, suggester.dictionary, distance_threshold=threshold)
-    roles = [role_dict(suggester, scored, g, structured=structured, top_k=top_k, min_score=min_score)
-             for g in groups]
+        topics = scored_topic_scores(scored, suggester.encoder)
+    groups = group_scored(scored, suggester.dictionary, distance_threshold=threshold, topics=topics)
+    roles = [role_dict(suggester, scored, g, structured=structured, top_k=top_k, min_score=min_score,
+                       topics=topics) for g in groups]
     names = unique_names([r["name"] for r in roles], [[a["text"] for a in r["activities"]] for r in roles])
     return assign_shared([{**r, "name": n} for r, n in zip(roles, names)])

@@ -34,7 +34,8 @@ def _read_gold(path: Path):
 
 @app.command("eval")
 def eval_cmd(
-    gold: Annotated[Optional[Path], typer.Option(help="JSONL gold file: {id, text, gold: [ids]} per line")] = None,
+    gold: Annotated[Optional[Path], typer.Option(help="JSONL gold file: {id, text, gold: [ids]} per line (with "
+                                                     "--roles: a role gold file as eval/gold/roles.jsonl)")] = None,
     benchmark: Annotated[Optional[str], typer.Option(help="tech, house, techwolf, onet, gold (activities), "
                                                           "positions (whole JDs) or hindi (Hindi lines and JDs)")] = None,
     split: Annotated[str, typer.Option(help="validation or test")] = "test",
@@ -71,7 +72,7 @@ def eval_cmd(
             result = write_learning_report(settings, report or Path("eval/reports/learning"),
                                            suggester=build_suggester(settings))
         elif roles:
-            result = _roles(settings, report)
+            result = _roles(settings, report, gold)
         elif benchmark == "positions":
             result = _positions(settings, split, report)
         elif report is not None:
@@ -116,20 +117,25 @@ def _hindi(settings, split: str, report: Path | None, *, fit: bool) -> dict:
     return result
 
 
-def _roles(settings, report: Path | None) -> dict:
+def _roles(settings, report: Path | None, gold: Path | None = None) -> dict:
     """ARI by split and structure (before and after), naming checks, the second pass's agreement; with
-    --report also the latency, written as report.md + results.json."""
+    --report also the latency, written as report.md + results.json. `gold`: another role gold file (a
+    held-out set); the second pass belongs to the bundled gold, so it is left out then."""
     from ..evaluation.roles_eval import evaluate_roles, second_pass_agreement
 
     suggester = build_suggester(settings)
-    result = evaluate_roles(settings, suggester=suggester)
-    result["second_pass"] = second_pass_agreement()
+    result = evaluate_roles(settings, suggester=suggester, gold_path=gold)
+    if gold is None:
+        result["second_pass"] = second_pass_agreement()
+    else:
+        result["gold"] = str(gold)
     if report is not None:
         from ..evaluation.roles_report import latency, write_roles_report
 
         result["latency"] = latency(suggester)
         write_roles_report(result, report)
-    return {k: v for k, v in result.items() if k not in ("per_position", "per_position_before")}
+    return {k: v for k, v in result.items() if k not in ("per_position", "per_position_before",
+                                                         "per_position_previous")}
 
 
 def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, method: str) -> dict:
