@@ -12,13 +12,16 @@ Measured on dev (flat, mean ARI over ten positions), each tuned the same way:
     + competency profile (all entries, centred, top 20) 0.4/0/0.6 ..................... 0.487
     + profile over Functional and Domain entries only, 0.3/0.1/0.6, cut 0.95 (kept) .. 0.542
     + embedding of the line without its verb, 0.2 beside the above ................... 0.572
+    + role topics (suggest/role_topics.py) 0.4 and their families 0.15, the first three
+      in 3:1:6 in the rest, cut 0.75, single duties merged below 0.9 (kept; `tune`) .... 0.837
 
-The last needs a second encoder call per JD for +0.03 on ten positions (within noise); not kept. Other
-choices of the number of roles, each given the same features: the gold number of roles (an oracle)
-0.557, the silhouette-best k 0.42-0.49, k from a fixed role size 0.51; k-means and spectral
-clustering were no better than average linkage (best 0.44 and 0.58 with the oracle k). So the ceiling
-with these signals is near 0.58 on dev: the general MiniLM and the dictionary's profile do not
-separate "revenue courts" from "land records" the way an official does.
+The line without its verb needs a second encoder call per JD for +0.03 on ten positions (within noise);
+not kept. Other choices of the number of roles, given the profile features: the gold number of roles
+(an oracle) 0.557, the silhouette-best k 0.42-0.49, k from a fixed role size 0.51; k-means and spectral
+clustering were no better than average linkage (best 0.44 and 0.58 with the oracle k). Those signals
+did not separate "revenue courts" from "land records" the way an official does; the role topics do on
+dev, but reached only 0.332 on test (from 0.249): the catalogue was written with the dev positions in
+view, so the dev figure overstates it (README, Role grouping).
 """
 
 from __future__ import annotations
