@@ -2,24 +2,19 @@
 given its own competencies.
 
 A JD that says what its roles are ("Role 1: Budget coordination", "A. Parliament work") is trusted: its
-headings decide the groups. Otherwise the activities are clustered by what the work is about:
-average-linkage agglomerative clustering (numpy, deterministic, no scikit-learn) over a cosine that mixes
-three views of each activity (`role_features`):
+headings decide the groups. Otherwise the activities are grouped by a learned same-role probability
+(suggest/role_pairs.py): a logistic regression over five cosines per pair of activities (sentence vectors
+centred on the JD and raw, competency scores over Functional and Domain entries centred on the JD and cut
+to each line's strongest, TF-IDF without the duty verb), then average linkage to n / 4 roles (three to
+five) with no role over five duties. It was chosen by leave-one-position-out ARI over the 28 flat gold
+positions (suggest/evaluation/roles_lopo.py: 0.457, against 0.407 for the profile method before it); the
+role-topic view (suggest/role_topics.py) scores higher there (0.537) only on the positions its catalogue
+was written against, and lower on the held-out ones (0.287 against 0.486), so it names roles but no
+longer groups them by default.
 
-- its **competency profile**: the fused score row over the dictionary's Functional and Domain entries,
-  centred on the JD and cut to its strongest entries (the dictionary's view of the topic: "Lok Sabha
-  questions" and "register of assurances" share Handling Parliamentary Matters though no word);
-- its sentence vector, centred on the JD (every line of a fisheries JD is "about fisheries");
-- TF-IDF over the JD's own words without the duty verb (shared names: RTI, PMAY-G, audit paras);
-- its **role topics** (suggest/role_topics.py): scores against a catalogue of the things government work
-  is divided by (Parliament questions and assurances, audit paras, land records), read from the line's
-  key terms and its vector, and the same summed over each topic's broader family. This is the view an
-  official groups by (eval/gold/ROLES.md: the same *thing*, not the same verb), and it carries most of
-  the weight.
-
-The cut height (`DISTANCE_THRESHOLD`) decides how many roles there are; it was tuned with the weights on
-the dev split of eval/gold/roles.jsonl only (suggest/evaluation/roles_eval.py has the figures and what
-else was tried).
+`distance_threshold`, when given, selects the method before: average linkage cut at that height over a
+weighted mix of views (`role_features`: centred embedding, TF-IDF, competency profile, role topics and
+their families), with single duties merged into their nearest role.
 
 **One competency, one role.** Each role's competencies are ranked from its own activities. A competency
 that two roles both call for is kept only in the role with the stronger evidence (higher score; then more
@@ -30,22 +25,24 @@ level per competency; the role that keeps it is the one whose lines a reviewer s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import InputError
 from .role_names import name_role, objects, unique_names
+from .role_pairs import PairModel, group_by_probability, load_model, pair_features, same_role_probability
 from .role_topics import family_scores, load_catalogue, scored_topic_scores
+from .role_views import competency_profile, lexical_features
+from .role_views import unit_rows as _unit_rows
 from .segment import Activity
 
 if TYPE_CHECKING:  # the suggester pulls in faiss and the encoder; grouping and naming must not
     from .suggester import Scored, Suggester
 
-# Tuned together on the flat dev positions of eval/gold/roles.jsonl ONLY (roles_eval.tune); the cosine
+# The method before the learned one (used when a distance_threshold is passed, and by the evaluation as
+# "role topics"), tuned together on the flat dev positions of eval/gold/roles.jsonl ONLY (roles_eval.tune); the cosine
 # is the weighted sum of the five views' cosines (centred embeddings, TF-IDF, competency profiles, topic
 # scores, family scores), and average linkage merges while 1 - cosine is below DISTANCE_THRESHOLD. The
 # first three keep the 3:1:6 proportions they were tuned to before topics were added.
@@ -57,8 +54,6 @@ TOPIC_WEIGHT = 0.4
 FAMILY_WEIGHT = 0.15
 # a single duty left alone by the cut joins its nearest role when nearer than this (tuned with the above)
 SINGLETON_LIMIT = 0.9
-# entries kept per activity in its profile: the topic lives in the few strongest, the rest is noise
-PROFILE_TOP = 10
 
 
 # ---------------------------------------------------------------- grouping
@@ -162,63 +157,6 @@ def group_activities(activities: Sequence[Activity], vectors: np.ndarray, *,
     return groups if singleton_limit is None else merge_singletons(distances, groups, singleton_limit)
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
-# function words only: within one JD the IDF already discounts words every activity shares
-_STOP = frozenset("a an and are as at be by for from in into is its of on or the their this that to under "
-                  "with within".split())
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer  # PyStemmer, already a dependency of the lexical index
-
-    return Stemmer.Stemmer("english")
-
-
-def lexical_features(texts: Sequence[str]) -> np.ndarray:
-    """TF-IDF over the JD's own activities, without each activity's first word.
-
-    The first word is the duty verb (prepare, monitor, review): shared across roles, it would pull
-    together activities that share only a verb. IDF is computed within the JD, so a word such as "RTI"
-    that three activities share is a strong tie, and "Department", in every line, is a weak one."""
-    stem = _stemmer().stemWord
-    docs = []
-    for t in texts:
-        words = [w.lower() for w in _WORD.findall(t)[1:]]
-        docs.append([stem(w) for w in words if w not in _STOP])
-    vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
-    x = np.zeros((len(docs), len(vocab)), dtype=np.float64)
-    for i, d in enumerate(docs):
-        for w in d:
-            x[i, vocab[w]] += 1.0
-    df = (x > 0).sum(axis=0)
-    idf = np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0
-    return x * idf
-
-
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
-
-
-def competency_profile(scores: np.ndarray, columns: np.ndarray | None = None, *, top: int = PROFILE_TOP
-                       ) -> np.ndarray:
-    """Each activity's scores on `columns` (default all), centred on the JD, with only its `top` entries
-    above the JD's mean kept. Centring matters as for the embeddings: a competency every line of the JD
-    scores well on (Noting and drafting) separates no roles."""
-    s = np.atleast_2d(np.asarray(scores, dtype=np.float64))
-    if columns is not None:
-        s = s[:, columns]
-    c = s - s.mean(axis=0, keepdims=True)
-    out = np.zeros_like(c)
-    k = min(top, c.shape[1])
-    for i, row in enumerate(c):
-        # stable order: ties go to the earlier column, so the profile does not depend on sort internals
-        keep = np.lexsort((np.arange(row.size), -row))[:k]
-        out[i, keep] = np.maximum(row[keep], 0.0)
-    return out
-
-
 def role_features(texts: Sequence[str], vectors: np.ndarray, *, scores: np.ndarray | None = None,
                   profile_columns: np.ndarray | None = None, embedding_weight: float = EMBEDDING_WEIGHT,
                   lexical_weight: float | None = None, profile_weight: float = PROFILE_WEIGHT,
@@ -320,10 +258,25 @@ def activity_dict(a: Activity) -> dict[str, Any]:
     return {"index": a.index, "text": a.text, "start": a.start, "end": a.end, "section": a.section}
 
 
-def group_scored(scored: Scored, dictionary: Any, *, distance_threshold: float = DISTANCE_THRESHOLD,
-                 topics: np.ndarray | None = None) -> list[list[int]]:
-    """The role groups of one scored text (the JD's headings, or the clustering); `topics` are its
-    activities' role-topic scores (role_topics.scored_topic_scores)."""
+def learned_groups(scored: Scored, dictionary: Any, model: PairModel | None = None) -> list[list[int]]:
+    """Flat activities grouped by the learned same-role probability (suggest/role_pairs.py)."""
+    model = model or load_model()
+    feats = pair_features([a.text for a in scored.activities], scored.vectors, scored.scores,
+                          topic_columns(dictionary))
+    return group_by_probability(same_role_probability(feats, model), model)
+
+
+def group_scored(scored: Scored, dictionary: Any, *, distance_threshold: float | None = None,
+                 topics: np.ndarray | None = None, model: PairModel | None = None) -> list[list[int]]:
+    """The role groups of one scored text: the JD's headings; else the learned same-role grouping; or,
+    when `distance_threshold` is given, the cut of the combined view cosine (the method before the learned
+    one, with role topics as `topics`: role_topics.scored_topic_scores)."""
+    if not scored.activities:
+        return []
+    if has_structure(scored.activities):
+        return group_by_section(scored.activities)
+    if distance_threshold is None:
+        return learned_groups(scored, dictionary, model)
     feats = role_features([a.text for a in scored.activities], scored.vectors, scores=scored.scores,
                           profile_columns=topic_columns(dictionary), topics=topics,
                           families=None if topics is None else family_scores(topics, load_catalogue()))
@@ -342,8 +295,7 @@ def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | Non
     from .suggester import check_ranking
 
     top_k, min_score = check_ranking(suggester.settings, top_k, min_score)
-    threshold = DISTANCE_THRESHOLD if distance_threshold is None else distance_threshold
-    if threshold <= 0:
+    if distance_threshold is not None and distance_threshold <= 0:
         raise InputError("distance_threshold must be positive", code="threshold_out_of_range")
     scored = scored if scored is not None else suggester.score(text)
     structured = has_structure(scored.activities)
@@ -351,7 +303,7 @@ def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | Non
     if not structured:
         objects([a.text for a in scored.activities])  # one parser batch for the whole JD, before naming
         topics = scored_topic_scores(scored, suggester.encoder)
-    groups = group_scored(scored, suggester.dictionary, distance_threshold=threshold, topics=topics)
+    groups = group_scored(scored, suggester.dictionary, distance_threshold=distance_threshold, topics=topics)
     roles = [role_dict(suggester, scored, g, structured=structured, top_k=top_k, min_score=min_score,
                        topics=topics) for g in groups]
     names = unique_names([r["name"] for r in roles], [[a["text"] for a in r["activities"]] for r in roles])
