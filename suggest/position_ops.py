@@ -22,6 +22,7 @@ from . import rank
 from .errors import Conflict, InputError
 from .roles import activity_dict, assign_shared, build_roles, role_competencies
 from .role_names import name_role
+from .role_topics import scored_topic_scores
 
 if TYPE_CHECKING:
     from .suggester import Scored, Suggester
@@ -176,6 +177,7 @@ def recompute(roles: list[dict[str, Any]], affected: list[int], suggester: Sugge
     """Every role's competencies again, each competency in one role; names kept, and made only for the
     affected roles that have none."""
     out = copy.deepcopy(roles)
+    topics = None  # role-topic scores of the whole text, computed only when a role needs a name
     for r, role in enumerate(out):
         group = [a["index"] for a in role["activities"]]
         # rows refreshed too: a move or merge keeps offsets, but a rerun may follow a new segmentation
@@ -184,8 +186,10 @@ def recompute(roles: list[dict[str, Any]], affected: list[int], suggester: Sugge
                                                 min_score=float(params["min_score"]))
         if r in affected and not role.get("name"):
             rows = np.asarray(group, dtype=np.int64)
+            if topics is None:
+                topics = scored_topic_scores(scored, suggester.encoder)
             role["name"] = name_role([scored.activities[i].text for i in group], scored.scores[rows],
-                                     suggester.dictionary)
+                                     suggester.dictionary, topics=topics[rows])
     return assign_shared(out)
 
 

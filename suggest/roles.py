@@ -2,19 +2,19 @@
 given its own competencies.
 
 A JD that says what its roles are ("Role 1: Budget coordination", "A. Parliament work") is trusted: its
-headings decide the groups. Otherwise the activities are clustered by what the work is about:
-average-linkage agglomerative clustering (numpy, deterministic, no scikit-learn) over a cosine that mixes
-three views of each activity (`role_features`):
+headings decide the groups. Otherwise the activities are grouped by a learned same-role probability
+(suggest/role_pairs.py): a logistic regression over five cosines per pair of activities (sentence vectors
+centred on the JD and raw, competency scores over Functional and Domain entries centred on the JD and cut
+to each line's strongest, TF-IDF without the duty verb), then average linkage to n / 4 roles (three to
+five) with no role over five duties. It was chosen by leave-one-position-out ARI over the 28 flat gold
+positions (suggest/evaluation/roles_lopo.py: 0.457, against 0.407 for the profile method before it); the
+role-topic view (suggest/role_topics.py) scores higher there (0.537) only on the positions its catalogue
+was written against, and lower on the held-out ones (0.287 against 0.486), so it names roles but no
+longer groups them by default.
 
-- its **competency profile**: the fused score row over the dictionary's Functional and Domain entries,
-  centred on the JD and cut to its strongest entries (the dictionary's view of the topic: "Lok Sabha
-  questions" and "register of assurances" share Handling Parliamentary Matters though no word);
-- its sentence vector, centred on the JD (every line of a fisheries JD is "about fisheries");
-- TF-IDF over the JD's own words without the duty verb (shared names: RTI, PMAY-G, audit paras).
-
-The cut height (`DISTANCE_THRESHOLD`) decides how many roles there are; it was tuned with the weights on
-the dev split of eval/gold/roles.jsonl only (suggest/evaluation/roles_eval.py has the figures and what
-else was tried).
+`distance_threshold`, when given, selects the method before: average linkage cut at that height over a
+weighted mix of views (`role_features`: centred embedding, TF-IDF, competency profile, role topics and
+their families), with single duties merged into their nearest role.
 
 **One competency, one role.** Each role's competencies are ranked from its own activities. A competency
 that two roles both call for is kept only in the role with the stronger evidence (higher score; then more
@@ -25,29 +25,35 @@ level per competency; the role that keeps it is the one whose lines a reviewer s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .errors import InputError
 from .role_names import name_role, objects, unique_names
+from .role_pairs import PairModel, group_by_probability, load_model, pair_features, same_role_probability
+from .role_topics import family_scores, load_catalogue, scored_topic_scores
+from .role_views import competency_profile, lexical_features
+from .role_views import unit_rows as _unit_rows
 from .segment import Activity
 
 if TYPE_CHECKING:  # the suggester pulls in faiss and the encoder; grouping and naming must not
     from .suggester import Scored, Suggester
 
-# Tuned together on the flat dev positions of eval/gold/roles.jsonl ONLY (roles_eval.tune); the cosine
-# is EMBEDDING_WEIGHT * cos(centred embeddings) + LEXICAL_WEIGHT * cos(TF-IDF) + PROFILE_WEIGHT *
-# cos(competency profiles), and average linkage merges while 1 - cosine is below DISTANCE_THRESHOLD.
-DISTANCE_THRESHOLD = 0.95
-EMBEDDING_WEIGHT = 0.3
-LEXICAL_WEIGHT = 0.1
-PROFILE_WEIGHT = 0.6
-# entries kept per activity in its profile: the topic lives in the few strongest, the rest is noise
-PROFILE_TOP = 10
+# The method before the learned one (used when a distance_threshold is passed, and by the evaluation as
+# "role topics"), tuned together on the flat dev positions of eval/gold/roles.jsonl ONLY (roles_eval.tune); the cosine
+# is the weighted sum of the five views' cosines (centred embeddings, TF-IDF, competency profiles, topic
+# scores, family scores), and average linkage merges while 1 - cosine is below DISTANCE_THRESHOLD. The
+# first three keep the 3:1:6 proportions they were tuned to before topics were added.
+DISTANCE_THRESHOLD = 0.75
+EMBEDDING_WEIGHT = 0.135
+LEXICAL_WEIGHT = 0.045
+PROFILE_WEIGHT = 0.27
+TOPIC_WEIGHT = 0.4
+FAMILY_WEIGHT = 0.15
+# a single duty left alone by the cut joins its nearest role when nearer than this (tuned with the above)
+SINGLETON_LIMIT = 0.9
 
 
 # ---------------------------------------------------------------- grouping
@@ -116,81 +122,51 @@ def _ordered(groups: list[list[int]]) -> list[list[int]]:
     return sorted(groups, key=lambda g: g[0])
 
 
+def merge_singletons(distances: np.ndarray, groups: list[list[int]], limit: float) -> list[list[int]]:
+    """Each one-activity group joined to the group nearest it (mean distance to its members), nearest
+    pair first, while that distance is below `limit`. The labelling guide gives a role two or more
+    duties: one duty alone is a role's stray line more often than a role of its own."""
+    groups = [list(g) for g in groups]
+    while True:
+        best: tuple[float, int, int] | None = None
+        for i, g in enumerate(groups):
+            if len(g) != 1:
+                continue
+            for j, h in enumerate(groups):
+                if j != i:
+                    d = float(np.mean(distances[g[0], h]))
+                    if d < limit and (best is None or d < best[0]):
+                        best = (d, i, j)
+        if best is None:
+            return _ordered(groups)
+        _, i, j = best
+        groups[j] = groups[j] + groups[i]
+        del groups[i]
+
+
 def group_activities(activities: Sequence[Activity], vectors: np.ndarray, *,
-                     distance_threshold: float) -> list[list[int]]:
-    """Activity indexes (positions in `activities`) grouped into roles, ordered by first activity."""
+                     distance_threshold: float, singleton_limit: float | None = None) -> list[list[int]]:
+    """Activity indexes (positions in `activities`) grouped into roles, ordered by first activity;
+    with `singleton_limit`, single-activity groups are merged into their nearest group (`merge_singletons`)."""
     if not activities:
         return []
     if has_structure(activities):
         return group_by_section(activities)
-    return agglomerative(cosine_distances(vectors), distance_threshold)
-
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
-# function words only: within one JD the IDF already discounts words every activity shares
-_STOP = frozenset("a an and are as at be by for from in into is its of on or the their this that to under "
-                  "with within".split())
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import Stemmer  # PyStemmer, already a dependency of the lexical index
-
-    return Stemmer.Stemmer("english")
-
-
-def lexical_features(texts: Sequence[str]) -> np.ndarray:
-    """TF-IDF over the JD's own activities, without each activity's first word.
-
-    The first word is the duty verb (prepare, monitor, review): shared across roles, it would pull
-    together activities that share only a verb. IDF is computed within the JD, so a word such as "RTI"
-    that three activities share is a strong tie, and "Department", in every line, is a weak one."""
-    stem = _stemmer().stemWord
-    docs = []
-    for t in texts:
-        words = [w.lower() for w in _WORD.findall(t)[1:]]
-        docs.append([stem(w) for w in words if w not in _STOP])
-    vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
-    x = np.zeros((len(docs), len(vocab)), dtype=np.float64)
-    for i, d in enumerate(docs):
-        for w in d:
-            x[i, vocab[w]] += 1.0
-    df = (x > 0).sum(axis=0)
-    idf = np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0
-    return x * idf
-
-
-def _unit_rows(x: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
-
-
-def competency_profile(scores: np.ndarray, columns: np.ndarray | None = None, *, top: int = PROFILE_TOP
-                       ) -> np.ndarray:
-    """Each activity's scores on `columns` (default all), centred on the JD, with only its `top` entries
-    above the JD's mean kept. Centring matters as for the embeddings: a competency every line of the JD
-    scores well on (Noting and drafting) separates no roles."""
-    s = np.atleast_2d(np.asarray(scores, dtype=np.float64))
-    if columns is not None:
-        s = s[:, columns]
-    c = s - s.mean(axis=0, keepdims=True)
-    out = np.zeros_like(c)
-    k = min(top, c.shape[1])
-    for i, row in enumerate(c):
-        # stable order: ties go to the earlier column, so the profile does not depend on sort internals
-        keep = np.lexsort((np.arange(row.size), -row))[:k]
-        out[i, keep] = np.maximum(row[keep], 0.0)
-    return out
+    distances = cosine_distances(vectors)
+    groups = agglomerative(distances, distance_threshold)
+    return groups if singleton_limit is None else merge_singletons(distances, groups, singleton_limit)
 
 
 def role_features(texts: Sequence[str], vectors: np.ndarray, *, scores: np.ndarray | None = None,
                   profile_columns: np.ndarray | None = None, embedding_weight: float = EMBEDDING_WEIGHT,
-                  lexical_weight: float | None = None, profile_weight: float = PROFILE_WEIGHT) -> np.ndarray:
-    """Rows whose dot product is the weighted sum of the three cosines (see the module docstring).
+                  lexical_weight: float | None = None, profile_weight: float = PROFILE_WEIGHT,
+                  topics: np.ndarray | None = None, families: np.ndarray | None = None,
+                  topic_weight: float = TOPIC_WEIGHT, family_weight: float = FAMILY_WEIGHT) -> np.ndarray:
+    """Rows whose dot product is the weighted sum of the views' cosines (see the module docstring).
 
     Concatenating sqrt(w) * unit block for each view gives exactly that sum, so plain cosine clustering
     serves the combined distance. Without `scores` there is no profile and TF-IDF takes the rest of the
-    weight (1 - embedding_weight)."""
+    weight (1 - embedding_weight); without `topics` (and `families`) those views are left out."""
     v = np.asarray(vectors, dtype=np.float64)
     if len(texts) == 0:
         return v
@@ -205,6 +181,12 @@ def role_features(texts: Sequence[str], vectors: np.ndarray, *, scores: np.ndarr
         blocks.append(np.sqrt(lexical_weight) * _unit_rows(lexical_features(texts)))
     if profile_weight > 0 and scores is not None:
         blocks.append(np.sqrt(profile_weight) * _unit_rows(competency_profile(scores, profile_columns)))
+    # topic scores are not centred as the embedding is: key terms are already weighted by how few topics
+    # list them, so a topic's score is evidence of that topic, not of the JD's sector
+    if topics is not None and topic_weight > 0:
+        blocks.append(np.sqrt(topic_weight) * _unit_rows(np.asarray(topics, dtype=np.float64)))
+    if families is not None and family_weight > 0:
+        blocks.append(np.sqrt(family_weight) * _unit_rows(np.asarray(families, dtype=np.float64)))
     return np.hstack(blocks)
 
 
@@ -250,19 +232,22 @@ def assign_shared(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for r, role in enumerate(roles)]
 
 
-def role_name(scored: Scored, group: Sequence[int], dictionary: Any, *, structured: bool) -> str:
-    """The JD's own heading when it has one (an official wrote it), else a name built from the activities."""
+def role_name(scored: Scored, group: Sequence[int], dictionary: Any, *, structured: bool,
+              topics: np.ndarray | None = None) -> str:
+    """The JD's own heading when it has one (an official wrote it), else a name built from the activities
+    (`topics`: the whole text's topic scores, when known)."""
     section = scored.activities[group[0]].section if structured else None
     if section:
         return section
     rows = np.asarray(group, dtype=np.int64)
-    return name_role([scored.activities[i].text for i in group], scored.scores[rows], dictionary)
+    return name_role([scored.activities[i].text for i in group], scored.scores[rows], dictionary,
+                     topics=None if topics is None else topics[rows])
 
 
 def role_dict(suggester: Suggester, scored: Scored, group: list[int], *, structured: bool, top_k: int,
-              min_score: float) -> dict[str, Any]:
+              min_score: float, topics: np.ndarray | None = None) -> dict[str, Any]:
     return {
-        "name": role_name(scored, group, suggester.dictionary, structured=structured),
+        "name": role_name(scored, group, suggester.dictionary, structured=structured, topics=topics),
         "section": scored.activities[group[0]].section if structured else None,
         "activities": [activity_dict(scored.activities[i]) for i in group],
         "competencies": role_competencies(suggester, scored, group, top_k=top_k, min_score=min_score),
@@ -273,12 +258,30 @@ def activity_dict(a: Activity) -> dict[str, Any]:
     return {"index": a.index, "text": a.text, "start": a.start, "end": a.end, "section": a.section}
 
 
-def group_scored(scored: Scored, dictionary: Any, *, distance_threshold: float = DISTANCE_THRESHOLD
-                 ) -> list[list[int]]:
-    """The role groups of one scored text (the JD's headings, or the clustering)."""
+def learned_groups(scored: Scored, dictionary: Any, model: PairModel | None = None) -> list[list[int]]:
+    """Flat activities grouped by the learned same-role probability (suggest/role_pairs.py)."""
+    model = model or load_model()
+    feats = pair_features([a.text for a in scored.activities], scored.vectors, scored.scores,
+                          topic_columns(dictionary))
+    return group_by_probability(same_role_probability(feats, model), model)
+
+
+def group_scored(scored: Scored, dictionary: Any, *, distance_threshold: float | None = None,
+                 topics: np.ndarray | None = None, model: PairModel | None = None) -> list[list[int]]:
+    """The role groups of one scored text: the JD's headings; else the learned same-role grouping; or,
+    when `distance_threshold` is given, the cut of the combined view cosine (the method before the learned
+    one, with role topics as `topics`: role_topics.scored_topic_scores)."""
+    if not scored.activities:
+        return []
+    if has_structure(scored.activities):
+        return group_by_section(scored.activities)
+    if distance_threshold is None:
+        return learned_groups(scored, dictionary, model)
     feats = role_features([a.text for a in scored.activities], scored.vectors, scores=scored.scores,
-                          profile_columns=topic_columns(dictionary))
-    return group_activities(scored.activities, feats, distance_threshold=distance_threshold)
+                          profile_columns=topic_columns(dictionary), topics=topics,
+                          families=None if topics is None else family_scores(topics, load_catalogue()))
+    return group_activities(scored.activities, feats, distance_threshold=distance_threshold,
+                            singleton_limit=SINGLETON_LIMIT)
 
 
 def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | None = None,
@@ -292,15 +295,16 @@ def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | Non
     from .suggester import check_ranking
 
     top_k, min_score = check_ranking(suggester.settings, top_k, min_score)
-    threshold = DISTANCE_THRESHOLD if distance_threshold is None else distance_threshold
-    if threshold <= 0:
+    if distance_threshold is not None and distance_threshold <= 0:
         raise InputError("distance_threshold must be positive", code="threshold_out_of_range")
     scored = scored if scored is not None else suggester.score(text)
     structured = has_structure(scored.activities)
+    topics = None
     if not structured:
         objects([a.text for a in scored.activities])  # one parser batch for the whole JD, before naming
-    groups = group_scored(scored, suggester.dictionary, distance_threshold=threshold)
-    roles = [role_dict(suggester, scored, g, structured=structured, top_k=top_k, min_score=min_score)
-             for g in groups]
+        topics = scored_topic_scores(scored, suggester.encoder)
+    groups = group_scored(scored, suggester.dictionary, distance_threshold=distance_threshold, topics=topics)
+    roles = [role_dict(suggester, scored, g, structured=structured, top_k=top_k, min_score=min_score,
+                       topics=topics) for g in groups]
     names = unique_names([r["name"] for r in roles], [[a["text"] for a in r["activities"]] for r in roles])
     return assign_shared([{**r, "name": n} for r, n in zip(roles, names)])

@@ -472,11 +472,17 @@ def test_role_grouping_quality_on_the_gold_set(real_suggester):
     assert res["n_positions"] == 30 and res["splits"]["dev"] and res["splits"]["test"]
     ari = res["ari"]
     assert ari["dev_headed"]["mean"] == 1.0 and ari["test_headed"]["mean"] == 1.0
-    # floors a little under the measured dev figure (0.542) and the release before (0.400)
-    assert ari["dev_flat"]["mean"] >= 0.50 > res["ari_before"]["dev_flat"]["mean"]
+    # the learned same-role model is fitted on these positions (in-sample: dev 0.585, test 0.319; its honest
+    # figure is the leave-one-position-out one, tests/test_role_pairs.py); floors a little under, above the
+    # previous method (0.542, 0.249); the role-topic method kept for comparison (dev 0.837)
+    assert ari["dev_flat"]["mean"] >= 0.56 > res["ari_previous"]["dev_flat"]["mean"]
+    assert ari["test_flat"]["mean"] >= 0.30 > res["ari_previous"]["test_flat"]["mean"]
+    assert res["ari_topics"]["dev_flat"]["mean"] >= 0.80
+    assert res["ari_previous"]["dev_flat"]["mean"] > res["ari_before"]["dev_flat"]["mean"]
     checks = res["checks"]
     # the naming checks on every gold position, and one competency in one role
     assert checks["lead_in"] == 0 and checks["unsupported_sector"] == 0 and checks["duplicate_names"] == 0
+    assert checks["unsupported_topic"] == 0
     assert checks["shared_competencies"] == 0 and checks["shared_at_different_levels"] == 0
 
 

@@ -34,7 +34,8 @@ def _read_gold(path: Path):
 
 @app.command("eval")
 def eval_cmd(
-    gold: Annotated[Optional[Path], typer.Option(help="JSONL gold file: {id, text, gold: [ids]} per line")] = None,
+    gold: Annotated[Optional[Path], typer.Option(help="JSONL gold file: {id, text, gold: [ids]} per line (with "
+                                                     "--roles: a role gold file as eval/gold/roles.jsonl)")] = None,
     benchmark: Annotated[Optional[str], typer.Option(help="tech, house, techwolf, onet, gold (activities), "
                                                           "positions (whole JDs) or hindi (Hindi lines and JDs)")] = None,
     split: Annotated[str, typer.Option(help="validation or test")] = "test",
@@ -44,6 +45,10 @@ def eval_cmd(
     report: Annotated[Optional[Path], typer.Option(help="Write report.md, results.json and plots here")] = None,
     decisions: Annotated[bool, typer.Option("--decisions", help="Online quality from recorded reviewer decisions")] = False,
     roles: Annotated[bool, typer.Option("--roles", help="Role-grouping quality (adjusted Rand index)")] = False,
+    lopo: Annotated[bool, typer.Option("--lopo", help="With --roles: leave-one-position-out ARI on the flat "
+                                                      "development positions (learned vs earlier methods)")] = False,
+    fit: Annotated[bool, typer.Option("--fit", help="With --roles: refit the same-role model on the flat "
+                                                    "development positions and write suggest/role_pairs.json")] = False,
     learning: Annotated[bool, typer.Option("--learning", help="Replay gold labels as decisions; learning curve "
                                                             "(report under --report, default eval/reports/learning)")
                         ] = False,
@@ -71,7 +76,7 @@ def eval_cmd(
             result = write_learning_report(settings, report or Path("eval/reports/learning"),
                                            suggester=build_suggester(settings))
         elif roles:
-            result = _roles(settings, report)
+            result = _roles_lopo(settings, gold, fit=fit) if lopo or fit else _roles(settings, report, gold)
         elif benchmark == "positions":
             result = _positions(settings, split, report)
         elif report is not None:
@@ -116,20 +121,43 @@ def _hindi(settings, split: str, report: Path | None, *, fit: bool) -> dict:
     return result
 
 
-def _roles(settings, report: Path | None) -> dict:
+def _roles(settings, report: Path | None, gold: Path | None = None) -> dict:
     """ARI by split and structure (before and after), naming checks, the second pass's agreement; with
-    --report also the latency, written as report.md + results.json."""
+    --report also the latency, written as report.md + results.json. `gold`: another role gold file (a
+    held-out set); the second pass belongs to the bundled gold, so it is left out then."""
     from ..evaluation.roles_eval import evaluate_roles, second_pass_agreement
 
     suggester = build_suggester(settings)
-    result = evaluate_roles(settings, suggester=suggester)
-    result["second_pass"] = second_pass_agreement()
+    result = evaluate_roles(settings, suggester=suggester, gold_path=gold)
+    if gold is None:
+        result["second_pass"] = second_pass_agreement()
+    else:
+        result["gold"] = str(gold)
     if report is not None:
         from ..evaluation.roles_report import latency, write_roles_report
 
         result["latency"] = latency(suggester)
         write_roles_report(result, report)
-    return {k: v for k, v in result.items() if k not in ("per_position", "per_position_before")}
+    return {k: v for k, v in result.items() if k not in ("per_position", "per_position_before",
+                                                         "per_position_previous", "per_position_topics")}
+
+
+def _roles_lopo(settings, gold: Path | None, *, fit: bool) -> dict:
+    """The leave-one-position-out table (roles_lopo); with `fit` also the shipped model refitted and saved.
+    `gold`: one role gold file in place of the development files."""
+    from ..evaluation import roles_lopo as L
+    from ..role_pairs import save_model
+    from ..roles import topic_columns
+
+    suggester = build_suggester(settings)
+    prepared = L.development_positions(suggester, [gold] if gold is not None else None)
+    columns = topic_columns(suggester.dictionary)
+    result = L.lopo_report(prepared, columns)
+    if fit:
+        model = L.fit_default(prepared, columns, result)
+        result["fitted"] = {"path": str(save_model(model)), "coef": dict(zip(model.features, model.coef)),
+                            "intercept": model.intercept, "rows_per_role": model.rows_per_role}
+    return result
 
 
 def _evaluate(settings, gold: Path | None, benchmark: str | None, split: str, method: str) -> dict:

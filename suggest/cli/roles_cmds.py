@@ -81,7 +81,7 @@ def roles(
     as_json: Annotated[bool, typer.Option("--json", help="Print {\"roles\": [...]} as JSON (input to `gap`)")] = False,
     top_k: Annotated[Optional[int], typer.Option(help="Most competencies per role")] = None,
     min_score: Annotated[Optional[float], typer.Option(help="Score threshold")] = None,
-    distance_threshold: Annotated[Optional[float], typer.Option(help="Clustering threshold (unstructured JDs)")] = None,
+    distance_threshold: Annotated[Optional[float], typer.Option(help="Unstructured JDs: cut height of the earlier view-mix clustering instead of the learned same-role grouping")] = None,
     dictionary: DictOpt = None,
 ) -> None:
     """Group a JD's activities into roles, each with a name and its own competencies."""
