@@ -7,9 +7,9 @@ from suggest.evaluation.suites import evaluate_benchmark
 
 pytestmark = pytest.mark.slow
 
-FLOORS = {  # split: (rp@5 floor, measured when set)
-    "validation": (0.75, 0.777),
-    "test": (0.69, 0.714),
+FLOORS = {  # split: (rp@5 floor, measured when set); default adapter esco-kcm-lora-v2, 2026-11-30
+    "validation": (0.77, 0.794),
+    "test": (0.71, 0.733),
 }
 
 
@@ -21,13 +21,16 @@ def test_gold_rp5_floor(real_suggester, real_settings, split):
     assert result["rp@5"] >= floor, f"RP@5 {result['rp@5']:.3f} fell below {floor} (was {measured})"
 
 
-POSITION_FLOORS = {  # whole-JD gold (eval/gold/positions.jsonl); measured 2026-11-30, README Quality
-    "validation": {"recall@10": (">=", 0.60, 0.624), "precision@5": (">=", 0.70, 0.736),
-                   "off_sector@10": ("<=", 0.15, 0.091), "level_within_one": (">=", 0.95, 0.980),
-                   "precision_at_confidence": (">=", 0.88, 0.931)},
-    "test": {"recall@10": (">=", 0.66, 0.684), "precision@5": (">=", 0.72, 0.745),
-             "off_sector@10": ("<=", 0.10, 0.045), "level_within_one": (">=", 0.90, 0.934),
-             "precision_at_confidence": (">=", 0.90, 0.942)},
+# whole-JD gold (eval/gold/positions.jsonl), README Quality; measured 2026-11-30 with the default adapter
+# esco-kcm-lora-v2 and its own confidence curve. precision_at_confidence went from 0.942 (base model) to 0.887
+# on test with that switch (ECE improved, 0.065 -> 0.055); its floor moved from 0.90 to 0.86 for that reason.
+POSITION_FLOORS = {
+    "validation": {"recall@10": (">=", 0.61, 0.631), "precision@5": (">=", 0.73, 0.755),
+                   "off_sector@10": ("<=", 0.15, 0.091), "level_within_one": (">=", 0.95, 0.992),
+                   "precision_at_confidence": (">=", 0.86, 0.889)},
+    "test": {"recall@10": (">=", 0.65, 0.671), "precision@5": (">=", 0.74, 0.764),
+             "off_sector@10": ("<=", 0.10, 0.045), "level_within_one": (">=", 0.90, 0.920),
+             "precision_at_confidence": (">=", 0.86, 0.887)},
 }
 
 
@@ -49,9 +52,9 @@ def test_hybrid_beats_its_parts_on_gold_dev(real_suggester, real_settings):
     assert hybrid["mrr"] > lexical["mrr"]
 
 
-ESCO_FLOORS = {  # validation splits only (tuning data); rp@5 floor just under the measured value
-    "tech": (0.68, 0.720),
-    "house": (0.46, 0.490),
+ESCO_FLOORS = {  # validation splits only (tuning data); rp@5 floor just under the measured value (adapter v2)
+    "tech": (0.70, 0.727),
+    "house": (0.65, 0.677),
 }
 
 
