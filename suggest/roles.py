@@ -5,12 +5,12 @@ A JD that says what its roles are ("Role 1: Budget coordination", "A. Parliament
 headings decide the groups. Otherwise the activities are grouped by a learned same-role probability
 (suggest/role_pairs.py): a logistic regression over five cosines per pair of activities (sentence vectors
 centred on the JD and raw, competency scores over Functional and Domain entries centred on the JD and cut
-to each line's strongest, TF-IDF without the duty verb), then average linkage to n / 4 roles (three to
-five) with no role over five duties. It was chosen by leave-one-position-out ARI over the 28 flat gold
-positions (suggest/evaluation/roles_lopo.py: 0.457, against 0.407 for the profile method before it); the
-role-topic view (suggest/role_topics.py) scores higher there (0.537) only on the positions its catalogue
-was written against, and lower on the held-out ones (0.287 against 0.486), so it names roles but no
-longer groups them by default.
+to each line's strongest, TF-IDF without the duty verb), then average linkage to n / rows_per_role roles
+(fitted: 3; three to five roles) with no role over five duties. It was chosen by leave-one-position-out ARI
+over the 28 flat gold positions (suggest/evaluation/roles_lopo.py; with the default adapter 0.452, against
+0.390 for the profile method before it); the role-topic view (suggest/role_topics.py) scores higher there
+only on the positions its catalogue was written against, and lower on the held-out ones, so it names roles
+but no longer groups them by default. On the unseen second held-out set it ties the profile method (README).
 
 `distance_threshold`, when given, selects the method before: average linkage cut at that height over a
 weighted mix of views (`role_features`: centred embedding, TF-IDF, competency profile, role topics and

@@ -472,11 +472,11 @@ def test_role_grouping_quality_on_the_gold_set(real_suggester):
     assert res["n_positions"] == 30 and res["splits"]["dev"] and res["splits"]["test"]
     ari = res["ari"]
     assert ari["dev_headed"]["mean"] == 1.0 and ari["test_headed"]["mean"] == 1.0
-    # the learned same-role model is fitted on these positions (in-sample: dev 0.585, test 0.319; its honest
-    # figure is the leave-one-position-out one, tests/test_role_pairs.py); floors a little under, above the
-    # previous method (0.542, 0.249); the role-topic method kept for comparison (dev 0.837)
-    assert ari["dev_flat"]["mean"] >= 0.56 > res["ari_previous"]["dev_flat"]["mean"]
-    assert ari["test_flat"]["mean"] >= 0.30 > res["ari_previous"]["test_flat"]["mean"]
+    # the learned same-role model is fitted on these positions, so these are in-sample (with the default
+    # adapter, 2026-11-30: dev 0.508, test 0.405; previous method 0.456, 0.384); its honest figure is the
+    # leave-one-position-out one (tests/test_role_pairs.py). The role-topic method is kept for comparison.
+    assert ari["dev_flat"]["mean"] >= 0.48 and ari["test_flat"]["mean"] >= 0.38
+    assert ari["dev_flat"]["mean"] > res["ari_previous"]["dev_flat"]["mean"]
     assert res["ari_topics"]["dev_flat"]["mean"] >= 0.80
     assert res["ari_previous"]["dev_flat"]["mean"] > res["ari_before"]["dev_flat"]["mean"]
     checks = res["checks"]
