@@ -27,10 +27,11 @@ def _corpus_module():
 
 def _same(a, b, path="") -> list[str]:
     """Where two parsed suggestion sets differ: exact for everything but floats, which may differ in the
-    last bits when the encoder runs on another thread count (1 per actor here, 2 locally)."""
+    last bits when the encoder runs on another thread count (1 per actor here, 2 locally); scores and
+    confidences are printed to 4 decimals, so such a difference can flip the last printed digit."""
     if isinstance(a, float) or isinstance(b, float):
         return [] if isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(
-            a, b, rel_tol=1e-6, abs_tol=1e-6) else [f"{path}: {a!r} != {b!r}"]
+            a, b, rel_tol=0.0, abs_tol=1.5e-4) else [f"{path}: {a!r} != {b!r}"]
     if isinstance(a, dict) and isinstance(b, dict):
         if a.keys() != b.keys():
             return [f"{path}: keys {sorted(a)} != {sorted(b)}"]
