@@ -54,6 +54,7 @@ class BatchingEncoder:
         self.inner = inner
         self.model_id = inner.model_id
         self.revision = inner.revision
+        self.adapter = getattr(inner, "adapter", None)  # the suggester picks its confidence curve by it
         self.dimension = inner.dimension
         self.window_s = max(0.0, window_ms) / 1000.0
         self.max_sentences = max(1, max_sentences)

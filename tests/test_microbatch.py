@@ -41,6 +41,7 @@ class Counting:
     def __init__(self, inner) -> None:
         self.inner = inner
         self.model_id, self.revision, self.dimension = inner.model_id, inner.revision, inner.dimension
+        self.adapter = getattr(inner, "adapter", None)  # picks the confidence curve, as the real encoder's does
         self.calls: list[int] = []
         self._lock = threading.Lock()
         self.concurrent = 0

@@ -193,12 +193,13 @@ def test_search_add_and_inherit_with_the_real_model(real_settings, real_suggeste
         review = next(c["review"] for role in p["roles"] for c in role["competencies"] if c["competency_id"] == first)
         assert review["action"] == "accept" and review["inherited_from"] == s["id"]
         pos_url = f"/v1/positions/{p['id']}/decisions"
+        extra = next(c for c in search("file noting and dak") if c != first)  # an add that is not the reject
         r = client.post(pos_url, headers=hdr, json={"decisions": [
             {"competency_id": first, "action": "reject", "reason_code": "not_relevant"},
-            {"competency_id": "FUN-085", "action": "add", "role_id": 0}]})
+            {"competency_id": extra, "action": "add", "role_id": 0}]})
         assert r.status_code == 201, r.text
         view = {d["competency_id"]: d for d in client.get(pos_url, headers=hdr).json()["current"]}
         assert view[first]["action"] == "reject" and view[first]["inherited_from"] is None
-        assert view["FUN-085"]["action"] == "add" and view["FUN-085"]["role_id"] == 0
+        assert view[extra]["action"] == "add" and view[extra]["role_id"] == 0
     assert store.verify_chain()["ok"]
     store.close()

@@ -23,7 +23,9 @@ __all__ = ["AdapterSpec", "Encoder", "ModelSpec", "get_spec", "load_encoder", "l
 
 @runtime_checkable
 class Encoder(Protocol):
-    """Anything that turns texts into L2-normalised float32 vectors."""
+    """Anything that turns texts into L2-normalised float32 vectors. The real runtimes also carry `adapter`
+    (the merged LoRA's id or None), by which the suggester picks its confidence curve: a wrapper must pass
+    it on (microbatch.BatchingEncoder does)."""
 
     model_id: str
     revision: str  # sha256 naming the exact weights, recorded on every suggestion set
