@@ -8,7 +8,8 @@ headings are kept as each activity's `section`, so that role grouping can use a 
 What counts as one activity follows the gold activities (eval/gold/activities.jsonl): one sentence is
 one duty even when it joins two verbs with "and" ("Examine the proposals and put up a note"), because
 officials write a duty with its follow-through. Sentences are split only at semicolons or when they
-run a list of four or more duties.
+run a list of four or more duties; lists of -ing forms, nominal duties ("disposal of ...") and three-item
+lists are read in task_lists.py.
 
 We use spaCy's blank English tokenizer + sentencizer, not a trained pipeline: after the line split it
 gives the same sentences here, costs ~0.01 ms per sentence instead of ~1 ms, and keeps the suggestion
@@ -31,7 +32,8 @@ from .jd_context import (
     table_cells,
     work_cells,
 )
-from .verbs import DUTY_VERBS, verb_base
+from .task_lists import task_items
+from .verbs import COMPLEMENT, DUTY_VERBS, NOUN_NEXT, REFERS_BACK, verb_base
 
 __all__ = ["Activity", "PositionContext", "Segmented", "classify_line", "preload_sentencizer", "read_jd", "segment"]
 
@@ -92,12 +94,6 @@ _ABBREV = re.compile(
 # ...of which these can also end one: "with the State Govt. Prepare ..." splits before the capital verb.
 _MAY_END = {"govt", "admn", "estt", "deptt", "dept", "min", "etc", "distt", "hqrs", "accts", "ltd", "pvt"}
 _CLAUSE_CUT = re.compile(r"\s*;\s*(?:and\s+)?|,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+")
-# Words after a verb-looking word that show it is a noun ("audit and accounts", "files are moved").
-_NOUN_NEXT = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "of", "and", "or", "nor",
-              "etc", "matters", "cases", "work", "works", "related", "relating", "section", "wing", "cell"}
-_REFERS_BACK = {"it", "them", "these", "those", "same", "this", "such"}
-_COMPLEMENT = re.compile(r"\b(?:ensures?|sees?|makes? sure|checks?|verify|verifies|confirms?|satisfy)\s+(?:that|whether)"
-                         r"\b|\bmakes? sure\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -237,7 +233,7 @@ def _latin_sentences(body: str) -> list[tuple[int, int]]:
 def _own_duty(text: str, first_word: str) -> bool:
     """Whether `text` (what follows a cut) is a duty of its own: a verb, used as one, not referring back."""
     words = [w.lower() for w in _words(text)[:3]]
-    if len(words) < 3 or words[1] in _NOUN_NEXT or {words[1], words[2]} & _REFERS_BACK:
+    if len(words) < 3 or words[1] in NOUN_NEXT or {words[1], words[2]} & REFERS_BACK:
         return False
     if words[0] in DUTY_VERBS:
         return True
@@ -261,7 +257,7 @@ def _split_duties(text: str, start: int) -> list[tuple[int, int]]:
             cuts += run if len(run) >= 3 else []
             cuts.append((m.start(), m.end()))
             run, clause_start = [], m.end()
-        elif not _COMPLEMENT.search(text[clause_start:m.start()]):
+        elif not COMPLEMENT.search(text[clause_start:m.start()]):
             # "ensure that X ..., and Y" keeps Y with ensure: Y is what is to be ensured
             run.append((m.start(), m.end()))
     cuts += run if len(run) >= 3 else []
@@ -363,7 +359,8 @@ class _Reader:
             if _CATCH_ALL.match(sent.strip(_TRIM)) or PREAMBLE.match(sent.strip(_TRIM)) or _DROP_KEYS.match(sent):
                 continue
             for x, y in _split_duties(sent, a):
-                self.add(x, y)
+                for p, q in task_items(self.text, x, y):  # "Key tasks include setting ..., checking ..., and ..."
+                    self.add(p, q)
 
 
 def read_jd(text: str, *, max_activities: int | None = None) -> Segmented:

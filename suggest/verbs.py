@@ -3,6 +3,8 @@ activity lines) and seniority cues (to nudge the suggested proficiency level).""
 
 from __future__ import annotations
 
+import re
+
 DUTY_VERBS = frozenset("""
 accept achieve acknowledge act adapt address adjudicate administer advise advocate allocate analyse analyze
 anticipate appraise apply appoint approve arrange ascertain assess assign assist attend audit authorise authorize
@@ -21,6 +23,16 @@ research resolve respond review revise scrutinise scrutinize secure select serve
 streamline strengthen submit summarise summarize supervise supply support sustain take tabulate tender track train transmit undertake
 update upload validate verify visit vet work write
 """.split())
+
+# Words after a verb-looking word that show it is a noun ("audit and accounts", "files are moved").
+NOUN_NEXT = frozenset({"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "of", "and", "or",
+                       "nor", "etc", "matters", "cases", "work", "works", "related", "relating", "section", "wing",
+                       "cell"})
+# A clause starting with these leans on the one before it ("reconcile it with the bank").
+REFERS_BACK = frozenset({"it", "them", "these", "those", "same", "this", "such"})
+# "ensure that X ..., and Y": what follows is what is to be ensured, not a duty of its own.
+COMPLEMENT = re.compile(r"\b(?:ensures?|sees?|makes? sure|checks?|verify|verifies|confirms?|satisfy)\s+(?:that|whether)"
+                        r"\b|\bmakes? sure\b", re.IGNORECASE)
 
 # Cues that an activity sits low or high on the proficiency scale. Checked on lowercase word starts.
 LOW_CUES = ("assist", "help", "support", "under the guidance", "under guidance", "maintain", "enter", "upload",
