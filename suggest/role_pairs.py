@@ -119,13 +119,15 @@ def role_count(n: int, rows_per_role: float) -> int:
     return max(1, min(max(MIN_ROLES, min(MAX_ROLES, k)), n // 2))
 
 
-def capped_average_linkage(distances: np.ndarray, k: int, cap: int = MAX_ROLE_SIZE) -> list[list[int]]:
-    """Average linkage down to `k` groups, never merging two groups into one of more than `cap` lines
+def average_linkage(distances: np.ndarray, *, k: int = 1, threshold: float = np.inf,
+                    cap: int | None = None) -> list[list[int]]:
+    """Average linkage, merging the closest pair of groups until `k` groups remain or the closest pair is
+    no nearer than `threshold`. With `cap`, two groups are not merged into one of more than `cap` lines
     while another merge is possible (then the nearest pair merges regardless, so `k` is always reached).
 
-    Without the cap one broad group swallows the lines that are near everything ("maintain records",
-    "attend meetings"); the guide's five duties per role is the cap. Ties merge the smallest indexes
-    first (np.argmin's row-major order), so the result is deterministic."""
+    Each group lives in the slot of its smallest member, and np.argmin returns the first minimum in
+    row-major order, so equal distances merge the pair with the smallest indexes first: the result does
+    not depend on floating-point noise from a library's internal ordering."""
     n = distances.shape[0]
     if n == 0:
         return []
@@ -134,15 +136,17 @@ def capped_average_linkage(distances: np.ndarray, k: int, cap: int = MAX_ROLE_SI
     members: list[list[int]] = [[i] for i in range(n)]
     alive = np.ones(n, dtype=bool)
     while alive.sum() > max(k, 1):
-        sizes = np.array([len(m) for m in members])
-        pairs_alive = alive[:, None] & alive[None, :]
-        masked = np.where(pairs_alive & (sizes[:, None] + sizes[None, :] <= cap), d, np.inf)
-        if not np.isfinite(masked).any():
-            masked = np.where(pairs_alive, d, np.inf)
+        masked = np.where(alive[:, None] & alive[None, :], d, np.inf)
+        if cap is not None:
+            sizes = np.array([len(m) for m in members])
+            capped = np.where(sizes[:, None] + sizes[None, :] <= cap, masked, np.inf)
+            masked = capped if np.isfinite(capped).any() else masked
         i, j = divmod(int(np.argmin(masked)), n)
+        if not masked[i, j] < threshold:
+            break
         i, j = min(i, j), max(i, j)
         ni, nj = len(members[i]), len(members[j])
-        merged = (ni * d[i] + nj * d[j]) / (ni + nj)  # Lance-Williams, average linkage
+        merged = (ni * d[i] + nj * d[j]) / (ni + nj)  # Lance-Williams update for average linkage
         d[i, :] = merged
         d[:, i] = merged
         d[i, i] = np.inf
@@ -152,6 +156,13 @@ def capped_average_linkage(distances: np.ndarray, k: int, cap: int = MAX_ROLE_SI
         members[j] = []
         alive[j] = False
     return sorted((m for m, ok in zip(members, alive) if ok), key=lambda g: g[0])
+
+
+def capped_average_linkage(distances: np.ndarray, k: int, cap: int = MAX_ROLE_SIZE) -> list[list[int]]:
+    """Average linkage down to `k` groups of at most `cap` lines where possible. Without the cap one broad
+    group swallows the lines that are near everything ("maintain records", "attend meetings"); the guide's
+    five duties per role is the cap."""
+    return average_linkage(distances, k=k, cap=cap)
 
 
 def group_by_probability(probability: np.ndarray, model: PairModel) -> list[list[int]]:

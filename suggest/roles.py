@@ -32,7 +32,14 @@ import numpy as np
 
 from .errors import InputError
 from .role_names import name_role, objects, unique_names
-from .role_pairs import PairModel, group_by_probability, load_model, pair_features, same_role_probability
+from .role_pairs import (
+    PairModel,
+    average_linkage,
+    group_by_probability,
+    load_model,
+    pair_features,
+    same_role_probability,
+)
 from .role_topics import family_scores, load_catalogue, scored_topic_scores
 from .role_views import competency_profile, lexical_features
 from .role_views import unit_rows as _unit_rows
@@ -83,38 +90,8 @@ def cosine_distances(x: np.ndarray) -> np.ndarray:
 
 def agglomerative(distances: np.ndarray, threshold: float) -> list[list[int]]:
     """Average-linkage agglomerative clustering; merges while the closest pair of clusters is nearer than
-    `threshold`.
-
-    Each cluster lives in the slot of its smallest member, and np.argmin returns the first minimum in
-    row-major order, so equal distances merge the pair with the smallest indexes first: the result does
-    not depend on floating-point noise from a library's internal ordering.
-    """
-    n = distances.shape[0]
-    if n == 0:
-        return []
-    d = np.array(distances, dtype=np.float64)
-    np.fill_diagonal(d, np.inf)
-    members: list[list[int]] = [[i] for i in range(n)]
-    alive = np.ones(n, dtype=bool)
-    while alive.sum() > 1:
-        masked = np.where(alive[:, None] & alive[None, :], d, np.inf)
-        flat = int(np.argmin(masked))
-        i, j = divmod(flat, n)
-        if not masked[i, j] < threshold:
-            break
-        i, j = min(i, j), max(i, j)
-        ni, nj = len(members[i]), len(members[j])
-        # Lance-Williams update for average linkage: the new cluster's mean distance to every other
-        merged = (ni * d[i] + nj * d[j]) / (ni + nj)
-        d[i, :] = merged
-        d[:, i] = merged
-        d[i, i] = np.inf
-        d[j, :] = np.inf
-        d[:, j] = np.inf
-        members[i] = sorted(members[i] + members[j])
-        members[j] = []
-        alive[j] = False
-    return _ordered([m for m, ok in zip(members, alive) if ok])
+    `threshold` (deterministic on ties: see role_pairs.average_linkage)."""
+    return average_linkage(distances, threshold=threshold)
 
 
 def _ordered(groups: list[list[int]]) -> list[list[int]]:

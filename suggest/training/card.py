@@ -42,7 +42,7 @@ def register(registry: Path, entry: dict, *, make_default: bool | None = None) -
     block = HEADER + yaml.safe_dump({"default_adapter": default, "adapters": adapters}, sort_keys=False, width=110)
     managed = f"{BEGIN}\n{block}{END}\n"
     if BEGIN in text:
-        text = re.sub(rf"{re.escape(BEGIN)}.*?{re.escape(END)}\n?", lambda _: managed, text, flags=re.S)
+        text = re.sub(rf"{re.escape(BEGIN)}.*?{re.escape(END)}\n?", lambda _: managed, text, flags=re.DOTALL)
     else:
         text = text.rstrip("\n") + "\n" + managed
     registry.write_text(text, encoding="utf-8")

@@ -17,9 +17,9 @@ from pathlib import Path
 # cuBLAS is deterministic only with a fixed workspace; must be set before CUDA starts
 os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 
-from .fitset import ADAPTER, RESULT, read_fitset, widen_base  # noqa: E402
-from .lora import LoraTrainer, TrainConfig, batches  # noqa: E402
-from .types import gold_keys  # noqa: E402
+from .fitset import ADAPTER, RESULT, read_fitset, widen_base
+from .lora import LoraTrainer, TrainConfig, batches
+from .types import gold_keys
 
 
 def fit(set_dir: Path, out: Path, *, device: str | None = None, model_dir: Path | None = None,
@@ -37,7 +37,8 @@ def fit(set_dir: Path, out: Path, *, device: str | None = None, model_dir: Path 
     out.mkdir(parents=True, exist_ok=True)
     save_file(dict(sorted(trainer.lora_tensors().items())), str(out / ADAPTER))
     where = torch.cuda.get_device_name(0) if config.device.startswith("cuda") else platform.processor() or "cpu"
-    result = {"config": config.as_dict(), "overrides": overrides or {}, "meta": meta, "losses": losses, "training_s": round(seconds, 1),
+    result = {"config": config.as_dict(), "overrides": overrides or {}, "meta": meta, "losses": losses,
+              "training_s": round(seconds, 1),
               "device_name": where, "torch": torch.__version__, "pairs": len(pairs)}
     (out / RESULT).write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     return result
