@@ -22,6 +22,9 @@ Sources, tried in order:
    of the catalogue ("Staff and service matters" over pension, transfer and enquiry duties).
 3. The object of the role's first activity, when none of the above gives a name.
 
+An object is the thing worked on, not a measure of it or a fragment: "the rush of bills" gives "bills", an
+action noun keeps its complement ("transfer of ownership"), and "e-permits" is read as one word.
+
 Names never carry the JD's lead-ins ("you will", "the officer shall"), because they are built from
 parsed objects and theme labels, never from the start of a sentence. Within one position names are
 made unique (`unique_names`).
@@ -70,6 +73,13 @@ FRAC_LABELS = {
     "Data Analytics": "Data and reporting",
     "Material Management": "Stores and material management",
 }
+# Heads that measure or hold the thing rather than name it: "the rush of bills", "the stock of stamps"
+QUANTITY_HEADS = frozenset("rush stock stocks balance balances number list batch lot "
+                           "volume quantity amount".split())
+# Nouns of action keep what they act on: "transfer of ownership", not "transfer"; "e-auction of mineral blocks"
+_ACTION_HEAD = re.compile(r"(?:tion|sion|ment|sal|val|ance|ence|ure)$")
+ACTION_HEADS = frozenset("transfer issue grant release auction payment supply review audit sale purchase "
+                         "survey check".split())
 LEAD_IN = re.compile(r"^\s*(?:you|he|she|they|we|i|the officer|the incumbent|will|shall|must|to)\b", re.IGNORECASE)
 
 
@@ -129,22 +139,47 @@ def _object(doc: Any) -> tuple[str, str] | None:
         prep = next((c for c in root.children if c.dep_ == "prep"), None)
         obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
     # "the register of assurances", "replies to questions": the thing worked on follows the generic head
-    while obj is not None and obj.lower_ in GENERIC_OBJECTS | {"register", "replies", "reply", "number"}:
-        prep = next((c for c in obj.children if c.dep_ == "prep"), None)
-        nxt = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    while obj is not None and obj.lower_ in GENERIC_OBJECTS | QUANTITY_HEADS | {"register", "replies", "reply"}:
+        nxt = _of_object(obj, any_prep=True)
         if nxt is None:
             break
         obj = nxt
     if obj is None or obj.pos_ not in ("NOUN", "PROPN") or obj.lower_ in GENERIC_OBJECTS:
         return None
-    # the object with its leading modifiers, read from the text itself so "PMAY-G" stays one word
     start = obj.i
+    # "e-permits", "e-auction": the parser splits the prefix off and may take it for the object
+    while obj.i + 2 < len(doc) and doc[obj.i + 1].text == "-" and not obj.whitespace_ \
+            and doc[obj.i + 2].pos_ in ("NOUN", "PROPN"):
+        obj = doc[obj.i + 2]
+    start = _modifiers_start(doc, start)
+    phrase = _phrase(doc, start, obj)
+    of = _of_object(obj) if (obj.lower_ in ACTION_HEADS or _ACTION_HEAD.search(obj.lower_)) else None
+    if of is not None:
+        phrase = f"{phrase} of {_phrase(doc, _modifiers_start(doc, of.i), of)}"
+    if not re.search(r"[A-Za-z]{2}", phrase):  # a stray letter or symbol names nothing
+        return None
+    return obj.lower_.rstrip("s"), phrase
+
+
+def _of_object(token: Any, any_prep: bool = False) -> Any | None:
+    """The noun after the token's "of" ("the register of assurances" -> assurances), or after its first
+    preposition of any kind ("replies to questions"), if any."""
+    prep = next((c for c in token.children if c.dep_ == "prep" and (any_prep or c.lower_ == "of")), None)
+    return next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+
+
+def _modifiers_start(doc: Any, start: int) -> int:
+    """Where the noun's leading compound and adjective modifiers begin (read back from `start`)."""
     while start - 1 > 1 and doc[start - 1].head.i >= start - 1 and doc[start - 1].dep_ in (
             "compound", "amod", "punct") and doc[start - 1].pos_ in ("NOUN", "PROPN", "ADJ", "PUNCT") \
             and doc[start - 1].text != ",":
         start -= 1
-    words = [_word_form(w) for w in doc[start:obj.i + 1].text.split()][-MAX_OBJECT_WORDS:]
-    return obj.lower_.rstrip("s"), " ".join(words)
+    return start
+
+
+def _phrase(doc: Any, start: int, head: Any) -> str:
+    # read from the text itself so "PMAY-G" and "e-permits" stay one word
+    return " ".join([_word_form(w) for w in doc[start:head.i + 1].text.split()][-MAX_OBJECT_WORDS:])
 
 
 def shared_object(texts: Sequence[str]) -> str | None:

