@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .logistic import fit_standardised
 from .role_views import centred_scores, competency_profile, lexical_features, unit_rows
 
 PAIR_FEATURES = ("embedding_centred", "embedding_raw", "scores_centred", "profile", "tfidf")
@@ -82,26 +83,8 @@ def upper_pairs(features: np.ndarray, labels: Sequence[int | None] | None = None
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, iterations: int = 100
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Newton's method on the L2-penalised log loss over standardised columns (the intercept is not
-    penalised). Returns (mean, scale, coef, intercept); deterministic, no library fit."""
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale = np.where(scale > 1e-12, scale, 1.0)  # a constant column contributes nothing, not NaN
-    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    beta = np.zeros(z.shape[1])
-    penalty = l2 * np.eye(z.shape[1])
-    penalty[-1, -1] = 0.0
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-(z @ beta)))
-        grad = z.T @ (p - y) + penalty @ beta
-        hess = (z * (p * (1.0 - p))[:, None]).T @ z + penalty
-        step = np.linalg.solve(hess, grad)
-        beta -= step
-        if np.abs(step).max() < 1e-10:
-            break
-    return mean, scale, beta[:-1], float(beta[-1])
+    """Returns (mean, scale, coef, intercept) over standardised columns (logistic.fit_standardised)."""
+    return fit_standardised(x, y, l2=l2, steps=iterations, tol=1e-10, min_scale=1e-12)
 
 
 def same_role_probability(features: np.ndarray, model: PairModel) -> np.ndarray:

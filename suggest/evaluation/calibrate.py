@@ -9,29 +9,16 @@ from pathlib import Path
 import numpy as np
 
 from ..calibration import calibration_path
+from ..logistic import fit_standardised
 
 
 def fit_logistic_features(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 50
                           ) -> tuple[np.ndarray, float]:
-    """Weights and bias for P(correct) = sigmoid(x @ w + b): Newton's method on standardised features with
-    a small L2 penalty (so a feature that never varies on the dev split gets weight 0, not infinity)."""
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    mu, sd = x.mean(axis=0), x.std(axis=0)
-    sd = np.where(sd > 0, sd, 1.0)
-    z = np.hstack([(x - mu) / sd, np.ones((len(x), 1))])
-    w = np.zeros(z.shape[1])
-    penalty = np.diag([l2] * (z.shape[1] - 1) + [0.0])
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(z @ w)))
-        grad = z.T @ (p - y) + penalty @ w
-        hess = (z * (p * (1 - p))[:, None]).T @ z + penalty
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.max(np.abs(step)) < 1e-9:
-            break
-    weights = w[:-1] / sd
-    return weights, float(w[-1] - np.sum(w[:-1] * mu / sd))
+    """Weights and bias for P(correct) = sigmoid(x @ w + b), fitted on standardised features with a small
+    L2 penalty (so a feature that never varies on the dev split gets weight 0, not infinity)."""
+    mu, sd, coef, intercept = fit_standardised(x, y, l2=l2, steps=steps, tol=1e-9, min_scale=0.0)
+    weights = coef / sd
+    return weights, float(intercept - np.sum(coef * mu / sd))
 
 
 def save_position_calibration(model_id: str, model: dict, path: Path | None = None) -> Path:

@@ -45,9 +45,9 @@ from .. import role_names as N
 from .. import role_pairs as RP
 from .. import role_topics as T
 from .. import roles as R
-from .metrics import bootstrap_ci
 from ..segment import Activity, segment
 from ..settings import Settings
+from .metrics import bootstrap_ci
 
 THRESHOLD_GRID_TOPICS = tuple(round(0.50 + 0.05 * i, 2) for i in range(11))  # 0.50 .. 1.00
 # the method of release 9b38f86, for the "before" columns: no profile, threshold 0.99, embedding 0.3
@@ -193,10 +193,15 @@ def learned_groups_of(p: Prepared, columns: np.ndarray | None = None, model: RP.
     return RP.group_by_probability(RP.same_role_probability(feats, model), model)
 
 
+def ari_truth(truth: Sequence[int | None], groups: list[list[int]]) -> float:
+    """ARI of `groups` against gold role labels, over the activities that map to a gold role."""
+    pred = labels_from_groups(groups, len(truth))
+    keep = [i for i, t in enumerate(truth) if t is not None]
+    return adjusted_rand_index([truth[i] for i in keep], [pred[i] for i in keep])
+
+
 def ari_groups(p: Prepared, groups: list[list[int]]) -> float:
-    pred = labels_from_groups(groups, len(p.activities))
-    keep = [i for i, t in enumerate(p.truth) if t is not None]
-    return adjusted_rand_index([p.truth[i] for i in keep], [pred[i] for i in keep])
+    return ari_truth(p.truth, groups)
 
 
 def tune(prepared: list[Prepared], columns: np.ndarray | None = None) -> dict[str, float]:

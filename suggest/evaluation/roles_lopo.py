@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import role_pairs as P
 from .. import roles as R
-from .roles_eval import Prepared, _stat, ari_groups, groups_of, prepare, read_gold
+from .roles_eval import Prepared, _stat, ari_groups, ari_truth, groups_of, prepare, read_gold
 
 GOLD_DIR = Path(__file__).resolve().parents[2] / "eval" / "gold"
 # named one by one: a held-out file written later must be asked for, never picked up by a glob
@@ -67,14 +67,6 @@ def _replace_rows(m: P.PairModel, rows_per_role: float) -> P.PairModel:
     from dataclasses import replace
 
     return replace(m, rows_per_role=float(rows_per_role))
-
-
-def ari_truth(truth: Sequence[int | None], groups: list[list[int]]) -> float:
-    from .roles_eval import adjusted_rand_index, labels_from_groups
-
-    pred = labels_from_groups(groups, len(truth))
-    keep = [i for i, t in enumerate(truth) if t is not None]
-    return adjusted_rand_index([truth[i] for i in keep], [pred[i] for i in keep])
 
 
 def lopo_learned(flat: list[Prepared], columns: np.ndarray | None) -> tuple[dict[str, float], list[float]]:
