@@ -130,6 +130,20 @@ def header_fields(text: str, start: int, end: int, *, bulleted: bool = False, to
     return _designation(text, b0, b0 + len(body), top)
 
 
+def keyed_fields(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
+    """The field of a cell that names its key ("Post: …", "Reporting Officer: …"), else []."""
+    keyed = any(rx.match(text[a:b].strip()) for _, rx in _KEYED)
+    return header_fields(text, a, b, top=True) if keyed else []
+
+
+def context_cells(text: str, cells: list[tuple[int, int]]) -> list[list[tuple[str, int, int]]] | None:
+    """Each cell's context fields when a pipe-separated line is a header line, not a table row: every
+    cell gives a field and at least one is keyed. None otherwise: a work-allocation row has a work cell,
+    which gives no field, and its header row has no keys."""
+    found = [header_fields(text, a, b, top=True) for a, b in cells]
+    return found if all(found) and any(keyed_fields(text, a, b) for a, b in cells) else None
+
+
 def _designation(text: str, a: int, b: int, top: bool) -> list[tuple[str, int, int]]:
     """'Under Secretary (Budget), Department of Expenditure, Budget Division.' -> designation + department."""
     pieces, pos = [], a

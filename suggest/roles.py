@@ -7,8 +7,8 @@ headings decide the groups. Otherwise the activities are grouped by a learned sa
 centred on the JD and raw, competency scores over Functional and Domain entries centred on the JD and cut
 to each line's strongest, TF-IDF without the duty verb), then average linkage to n / rows_per_role roles
 (fitted: 3; three to five roles) with no role over five duties. It was chosen by leave-one-position-out ARI
-over the 28 flat gold positions (suggest/evaluation/roles_lopo.py; with the default adapter 0.452, against
-0.390 for the profile method before it); the role-topic view (suggest/role_topics.py) scores higher there
+over the flat gold positions (suggest/evaluation/roles_lopo.py; with the default adapter, over 36
+positions, 0.429 against 0.374 for the profile method before it); the role-topic view (suggest/role_topics.py) scores higher there
 only on the positions its catalogue was written against, and lower on the held-out ones, so it names roles
 but no longer groups them by default. On the unseen second held-out set it ties the profile method (README).
 

@@ -28,7 +28,9 @@ from .jd_context import (
     ContextBuilder,
     PositionContext,
     column_roles,
+    context_cells,
     header_fields,
+    keyed_fields,
     table_cells,
     work_cells,
 )
@@ -313,12 +315,21 @@ class _Reader:
         cells = table_cells(self.text, start, end)
         if cells is None:
             return False
+        # outside a table, 'Post: … | Level 10 | Directorate of …' is a header line laid out with pipes
+        found = context_cells(self.text, cells) if self.columns is None else None
+        if found is not None:
+            for f, (a, b) in zip(found, cells):
+                self.context.take(a, b, f)
+            return True
         roles = column_roles(self.text, cells)
         if roles is not None:
             self.columns = roles
             return True
         for a, b in work_cells(self.text, cells, self.columns):
-            if not _CATCH_ALL.match(self.text[a:b]):
+            keyed = keyed_fields(self.text, a, b)  # "Designation: Section Officer" beside a work cell
+            if keyed:
+                self.context.take(a, b, keyed)
+            elif not _CATCH_ALL.match(self.text[a:b]):
                 self.sentences(a, b)
         return True
 

@@ -112,9 +112,10 @@ def test_lopo_estimate_on_the_development_positions(real_suggester):
 
     prepared = L.development_positions(real_suggester)
     res = L.lopo_report(prepared, topic_columns(real_suggester.dictionary))
-    assert res["learned"]["all"]["n"] == 28 and res["headed"]["mean"] == 1.0
-    # measured with the default adapter, 2026-11-30: 0.452, held-out 1 0.459 (previous method under the same
-    # protocol: 0.390); floors just under
-    assert res["learned"]["all"]["mean"] >= 0.43
+    assert res["learned"]["all"]["n"] == 36 and res["headed"]["mean"] == 1.0
+    # measured with the default adapter over 36 positions (H11-H18 added after their once-only check),
+    # 2026-11-30: 0.429, held-out 1 0.455, held-out 2 0.305 (previous method under the same protocol:
+    # 0.374); floors just under
+    assert res["learned"]["all"]["mean"] >= 0.41
     assert res["learned"]["all"]["mean"] > res["previous"]["all"]["mean"]
     assert res["learned"]["heldout"]["mean"] >= 0.44

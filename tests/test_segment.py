@@ -293,3 +293,23 @@ def test_each_gold_activity_is_one_activity():
 def test_context_module_does_not_import_segment():
     source = (ROOT / "suggest" / "jd_context.py").read_text(encoding="utf-8")
     assert not re.search(r"^\s*(from|import)\s+\S*segment", source, re.MULTILINE)
+
+
+def test_header_line_laid_out_with_pipes_is_context_not_duties():
+    jd = read_jd("Post: Assistant Director (Fisheries) | Level 10 | Directorate of Fisheries, Government of Goa\n"
+                 "Reporting Officer: Joint Director\n"
+                 "- Inspect fish landing centres and report on hygiene.\n"
+                 "- Release subsidy to fishermen for boats and nets under the State scheme.\n")
+    assert [a.text for a in jd.activities] == [
+        "Inspect fish landing centres and report on hygiene.",
+        "Release subsidy to fishermen for boats and nets under the State scheme.",
+    ]
+    assert jd.context.designation == "Assistant Director (Fisheries)"
+    assert jd.context.pay_level == "Level 10"
+    assert jd.context.department == "Directorate of Fisheries, Government of Goa"
+
+
+def test_pipe_row_with_a_work_cell_keeps_the_duty_and_reads_the_key_as_context():
+    jd = read_jd("Designation: Section Officer | Pay fixation and MACP of Group C staff")
+    assert [a.text for a in jd.activities] == ["Pay fixation and MACP of Group C staff"]
+    assert jd.context.designation == "Section Officer"
