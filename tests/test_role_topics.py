@@ -142,8 +142,9 @@ def test_a_supported_topic_names_the_role_and_an_unsupported_one_is_flagged(cat)
     d = load_dictionary(TINY)
     scores = np.zeros((3, len(d.entries)))
     topics = _rows([idx(cat, "audit")] * 2 + [idx(cat, "budget")], len(cat.topics))
-    texts = ["Reply to audit paras.", "Upload Action Taken Notes.", "Compile the Budget Estimates."]
-    assert N.name_role(texts, scores, d, topics=topics) == "Audit paras and inspection reports"
+    texts = ["Reply to audit paras.", "Upload Action Taken Notes on audit paras.", "Compile the Budget Estimates."]
+    # the topic, with only the part of its name that the duties mention (no padded second noun)
+    assert N.name_role(texts, scores, d, topics=topics) == "Audit paras"
     assert N.naming_problems("Audit paras and inspection reports", scores, d, topics) == []
     assert N.naming_problems("Budget formulation", scores, d, topics) == ["unsupported_topic"]
     # the family name of an area the role is not about is flagged too

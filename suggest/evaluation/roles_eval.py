@@ -255,7 +255,7 @@ def role_checks(suggester: Any, p: Prepared, groups: list[list[int]], *, dedupe:
     structured = R.has_structure(p.activities)
     topics = None if structured or not topical else p.topics
     roles = [R.role_dict(suggester, p.scored, g, structured=structured, top_k=suggester.settings.top_k,
-                         min_score=suggester.settings.min_score, topics=topics) for g in groups]
+                         min_score=suggester.settings.min_score, topics=topics, context=groups) for g in groups]
     names = N.unique_names([r["name"] for r in roles], [[a["text"] for a in r["activities"]] for r in roles])
     if dedupe:
         roles = R.assign_shared(roles)
