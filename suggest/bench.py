@@ -39,8 +39,28 @@ def warm_start(settings: Settings, jd_path: Path) -> tuple[float, bool]:
     return float(seconds), built == "True"
 
 
+def roles_latency(suggester: object, text: str, *, runs: int = 15) -> dict[str, object]:
+    """`roles` against `suggest` on the same flat JD, interleaved so both see the same machine state
+    (issue 16: roles within 1.5x of the suggestion latency)."""
+    from .role_names import clear_parse_cache
+    from .roles import build_roles
+
+    build_roles(suggester, text)  # the first call loads the parser
+    sug, rol = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        suggester.suggest(text)  # type: ignore[attr-defined]
+        sug.append(time.perf_counter() - t)
+        clear_parse_cache()  # a new JD is parsed; the same text again would not be
+        t = time.perf_counter()
+        build_roles(suggester, text)  # type: ignore[arg-type]
+        rol.append(time.perf_counter() - t)
+    s, r = statistics.median(sug), statistics.median(rol)
+    return {"roles_jd_p50_ms": round(s * 1000, 1), "roles_p50_ms": round(r * 1000, 1), "roles_ratio": round(r / s, 2)}
+
+
 def run_bench(settings: Settings, sentences: list[str], jd_path: Path, *, repeats: int = 3,
-              first_start: bool = True) -> dict[str, object]:
+              first_start: bool = True, roles_path: Path | None = None) -> dict[str, object]:
     from .suggester import Suggester
 
     jd_text = jd_path.read_text(encoding="utf-8")
@@ -68,10 +88,12 @@ def run_bench(settings: Settings, sentences: list[str], jd_path: Path, *, repeat
         t = time.perf_counter()
         suggester.suggest(jd_text)
         jd_lat.append(time.perf_counter() - t)
+    if roles_path is not None:
+        extra_roles = roles_latency(suggester, roles_path.read_text(encoding="utf-8"))
     raw = len(sentences) / min(raw_times)
     e2e = len(sentences) / min(e2e_times)
     warm, rebuilt = warm_start(settings, jd_path)
-    extra: dict[str, object] = {}
+    extra: dict[str, object] = dict(extra_roles) if roles_path is not None else {}
     if settings.runtime != "torch":
         from .bench_start import encoder_rates
 

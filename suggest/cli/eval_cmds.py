@@ -193,7 +193,7 @@ def bench(
                                                    "(exports and builds everything: a minute or more)")] = True,
     dictionary: DictOpt = None,
 ) -> None:
-    """Measure encoder and end-to-end throughput, JD latency, warm start and peak memory."""
+    """Measure encoder and end-to-end throughput, JD latency, roles latency, warm start and peak memory."""
     from ..bench import http_figures, repo_file, run_bench
 
     with friendly_errors():
@@ -205,7 +205,8 @@ def bench(
                 raise InputError(f"benchmark input not found: {p}", code="file_not_found")
         lines = [s.strip() for s in sent_path.read_text(encoding="utf-8").splitlines() if s.strip()]
         with err.status("benchmarking…"):
-            result = run_bench(settings, lines, jd_path, first_start=first_start)
+            result = run_bench(settings, lines, jd_path, first_start=first_start,
+                               roles_path=repo_file("eval", "bench", "roles_flat.txt"))
         if http:
             with err.status("load-testing a server…"):
                 result.update(http_figures(settings))
