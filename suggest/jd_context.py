@@ -62,7 +62,8 @@ _DESIGNATION = re.compile(
     r"\b(?:secretary|officer|director|manager|commissioner|collector|magistrate|engineer|inspector|superintendent|"
     r"assistant|clerk|consultant|adviser|advisor|controller|registrar|principal|conservator|ta[hs]sildar|accountant|"
     r"stenographer|analyst|specialist|co-?ordinator|scientist|professor|lecturer|chairman|chairperson|administrator|"
-    r"counsellor|ranger|auditor|examiner|translator)s?\b|\b(?:ASO|SO|US|DS|JS|UDC|LDC|MTS|BDO|SDM|CMO|DPM)\b",
+    r"counsellor|ranger|auditor|examiner|translator)s?\b|\b(?:ASO|SO|US|DS|JS|UDC|LDC|MTS|BDO|SDM|CMO|DPM|SDO|EE|AE|JE|"
+    r"XEN|DFO|RFO|BEO|DEO|CDPO|PAO|DDO|SHO|SP|DSP|ACP|ADM)\b",
     re.IGNORECASE,
 )
 _DEPT_WORD = re.compile(r"\b(?:department|deptt?|ministry|division|section|wing|office|directorate|cell|unit|mission|"
@@ -136,12 +137,14 @@ def keyed_fields(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
     return header_fields(text, a, b, top=True) if keyed else []
 
 
-def context_cells(text: str, cells: list[tuple[int, int]]) -> list[list[tuple[str, int, int]]] | None:
+def context_cells(text: str, cells: list[tuple[int, int]], *, top: bool = False
+                  ) -> list[list[tuple[str, int, int]]] | None:
     """Each cell's context fields when a pipe-separated line is a header line, not a table row: every
-    cell gives a field and at least one is keyed. None otherwise: a work-allocation row has a work cell,
-    which gives no field, and its header row has no keys."""
+    cell gives a field, and at least one is keyed or (`top`) no duty has been read yet ("SDO (Roads), PWD
+    | Sub-Division Kaithal" as a title). None otherwise: a work-allocation row has a work cell, which gives
+    no field, and its header row has no keys."""
     found = [header_fields(text, a, b, top=True) for a, b in cells]
-    return found if all(found) and any(keyed_fields(text, a, b) for a, b in cells) else None
+    return found if all(found) and (top or any(keyed_fields(text, a, b) for a, b in cells)) else None
 
 
 def _designation(text: str, a: int, b: int, top: bool) -> list[tuple[str, int, int]]:

@@ -82,11 +82,15 @@ _LEAD_LABEL = re.compile(
 )
 _LEAD_SUBJECT = re.compile(
     r"^(?:(?:you|he|she|he\s*/\s*she|she\s*/\s*he|he or she|they|the\s+(?:[\w().&/'-]+\s+){0,6}?)\s*)?"
-    r"(?:will|shall|would|must|is to|are to|is expected to|is required to)(?:\s+also)?"
-    r"(?:\s+be\s+(?:responsible|required|expected|entrusted|accountable)\s+(?:for|to|with))?\s+(?=\S)"
+    r"(?:(?:will|shall|would|must|is to|are to|is expected to|is required to)(?:\s+also)?"
+    r"(?:\s+be\s+(?:responsible|required|expected|entrusted|accountable)\s+(?:for|to|with))?"
+    r"|(?:is|are)(?:\s+also)?\s+(?:responsible|accountable)\s+for)\s+(?=\S)"
     r"|^(?:is\s+)?responsible\s+for\s+(?=\S)|^to\s+(?=\S)",
     re.IGNORECASE,
 )
+_RESPONSIBLE_FOR = re.compile(r"(?:responsible|accountable)\s+for\s*$", re.IGNORECASE)
+# ... unless what follows only announces them ("responsible for the following:")
+_INTRODUCES = re.compile(r"(?:the\s+)?following\b|.*:\s*$", re.IGNORECASE)
 # Abbreviations officials put before a full stop that does not end the sentence ("the Pr. CCA office").
 _ABBREV = re.compile(
     r"(?:^|[\s(/])(pr|dy|addl|jt|no|nos|rs|viz|i\.e|e\.g|govt|secy|sr|jr|asstt|asst|admn|estt|deptt|dept|min|etc|"
@@ -194,7 +198,9 @@ def _skip_lead_ins(text: str, a: int, b: int) -> int:
         if not m:
             m = _LEAD_SUBJECT.match(seg)
             nxt = _words(seg[m.end():])[:1] if m else []
-            if not (nxt and verb_base(nxt[0]) and nxt[0].lower() != "be"):
+            # "responsible for" introduces duties however they are written ("for pre-check of bills")
+            owned = m is not None and _RESPONSIBLE_FOR.search(m.group(0)) and not _INTRODUCES.match(seg[m.end():])
+            if not owned and not (nxt and verb_base(nxt[0]) and nxt[0].lower() != "be"):
                 m = None
         if not m:
             return a
@@ -316,7 +322,7 @@ class _Reader:
         if cells is None:
             return False
         # outside a table, 'Post: … | Level 10 | Directorate of …' is a header line laid out with pipes
-        found = context_cells(self.text, cells) if self.columns is None else None
+        found = context_cells(self.text, cells, top=not self.out) if self.columns is None else None
         if found is not None:
             for f, (a, b) in zip(found, cells):
                 self.context.take(a, b, f)

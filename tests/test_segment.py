@@ -313,3 +313,25 @@ def test_pipe_row_with_a_work_cell_keeps_the_duty_and_reads_the_key_as_context()
     jd = read_jd("Designation: Section Officer | Pay fixation and MACP of Group C staff")
     assert [a.text for a in jd.activities] == ["Pay fixation and MACP of Group C staff"]
     assert jd.context.designation == "Section Officer"
+
+
+def test_responsible_for_is_a_lead_in_even_before_a_nominal_duty():
+    assert texts("The Pay and Accounts Officer is responsible for pre-check of bills submitted by the DDOs.") == [
+        "pre-check of bills submitted by the DDOs."]
+    assert texts("He is also responsible for timely disposal of RTI applications.") == [
+        "timely disposal of RTI applications."]
+
+
+def test_responsible_for_the_following_announces_duties_and_is_not_one():
+    assert texts("The Section Officer will be responsible for the following:\n"
+                 "- Maintain the cash book.\n- Draw the salary bills.") == [
+        "Maintain the cash book.", "Draw the salary bills."]
+
+
+def test_a_title_line_laid_out_with_pipes_before_any_duty_is_context():
+    jd = read_jd("SDO (Roads), PWD B&R  |  Sub-Division Kaithal\n"
+                 "* Prepare estimates for strengthening of state highways\n"
+                 "* Record measurements in the MB and check bills of contractors\n")
+    assert [a.text for a in jd.activities] == ["Prepare estimates for strengthening of state highways",
+                                               "Record measurements in the MB and check bills of contractors"]
+    assert jd.context.designation == "SDO (Roads)"
