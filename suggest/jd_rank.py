@@ -106,14 +106,19 @@ def evidence_for(scores: np.ndarray, c: int, min_score: float, max_evidence: int
 
 
 def select(scores: np.ndarray, sector_of: np.ndarray, n_sectors: int, p: JDParams,
-           context_sectors: set[int] | frozenset[int] = frozenset()) -> list[Pick]:
-    """The competencies for one JD, in the order they entered the list (coverage rounds, stronger first)."""
+           context_sectors: set[int] | frozenset[int] = frozenset(), votes: np.ndarray | None = None) -> list[Pick]:
+    """The competencies for one JD, in the order they entered the list (coverage rounds, stronger first).
+
+    `votes`: sector votes counted elsewhere. One role's lines are ranked with the whole position's votes:
+    a post is in one sector, and a two-line role of a revenue office ("attest mutations", "inspect the
+    girdawari") must not lose Land Records because only one of its own lines votes for the sector."""
     if scores.size == 0:
         return []
     best = scores.max(axis=0)
     support = support_counts(scores, p.support_threshold)
     adjusted = best + p.support_bonus * np.clip(support - 1, 0, MAX_EXTRA_SUPPORT)
-    votes = sector_votes(scores, sector_of, n_sectors, p.support_threshold)
+    if votes is None:
+        votes = sector_votes(scores, sector_of, n_sectors, p.support_threshold)
     allowed, sector_ok = domain_allowed(scores, sector_of, votes, set(context_sectors), p)
     eligible = allowed & (best >= p.min_score)
     if p.coverage:

@@ -272,9 +272,21 @@ class Suggester:
                           coverage_penalty=s.coverage_penalty, sector_agreement=s.sector_agreement, max_evidence=s.evidence_per_suggestion)
         if scored.handled:  # a line no model read has no scores: it must not be ranked, nor count as matched
             rows = [r for r in rows if scored.handled[r]]
+        ranker = self.current_ranker() if ranker == "current" else ranker
+        matrix = self._shifted(scored, rows, ranker)
+        votes = None
+        if activities is not None:  # one role's lines: the sector is the whole position's (jd_rank.select)
+            every = [r for r in range(len(scored.activities)) if not scored.handled or scored.handled[r]]
+            votes = jd_rank.sector_votes(self._shifted(scored, every, ranker), self._sector_of, len(self.sectors),
+                                         params.support_threshold)
+        picks = jd_rank.select(matrix, self._sector_of, len(self.sectors), params, self._context_sectors(scored),
+                               votes=votes)
+        return [replace(p, evidence=tuple((rows[a], sc) for a, sc in p.evidence)) for p in picks]
+
+    def _shifted(self, scored: Scored, rows: list[int], ranker: Ranker | None | str) -> np.ndarray:
+        """The score rows of `rows`, shifted by a learned ranker's priors and memory when one is given."""
         idx = np.asarray(rows, dtype=np.int64)
         matrix = scored.scores[idx]
-        ranker = self.current_ranker() if ranker == "current" else ranker
         if isinstance(ranker, Ranker):
             priors, memory, competency, accepted = self._learned(ranker)
             learned = LearnParams(**ranker.meta.get("params", {}))
@@ -283,8 +295,7 @@ class Suggester:
             # the memory holds English-model vectors: a Hindi line's vector lives in the other model's space
             english = np.array([scored.route(r) == "en" for r in rows], dtype=bool)
             matrix = matrix + priors + np.where(english[:, None], delta, 0.0)
-        picks = jd_rank.select(matrix, self._sector_of, len(self.sectors), params, self._context_sectors(scored))
-        return [replace(p, evidence=tuple((rows[a], sc) for a, sc in p.evidence)) for p in picks]
+        return matrix
 
     def _context_sectors(self, scored: Scored) -> set[int]:
         """The sector the designation and department point to, when they point clearly at one."""

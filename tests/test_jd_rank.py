@@ -79,6 +79,19 @@ def test_a_sector_with_enough_activities_is_the_jds_and_context_counts_as_one():
     assert 1 in ids(select(two, SECTORS, 2, p, context_sectors={0}))
 
 
+def test_a_roles_lines_are_ranked_with_the_whole_positions_sector_votes():
+    from suggest.jd_rank import sector_votes
+
+    s = np.array([[0.10, 0.60, 0.55, 0.0],
+                  [0.10, 0.58, 0.30, 0.0],
+                  [0.10, 0.40, 0.57, 0.0]], dtype=np.float32)
+    p = JDParams(min_score=0.5, top_k=5, sector_min_activities=3, domain_own_line=0.9)
+    role = s[:1]  # one line of the position: alone it is no sector's
+    assert not {1, 2} & set(ids(select(role, SECTORS, 2, p)))
+    votes = sector_votes(s, SECTORS, 2, p.support_threshold)
+    assert 1 in ids(select(role, SECTORS, 2, p, votes=votes))
+
+
 def test_nothing_below_the_threshold_and_empty_text_gives_nothing():
     s = np.array([[0.4, 0.3, 0.2, 0.1]], dtype=np.float32)
     assert select(s, NO_SECTOR, 0, JDParams(min_score=0.5, top_k=5)) == []
