@@ -67,7 +67,8 @@ _DESIGNATION = re.compile(
     re.IGNORECASE,
 )
 _DEPT_WORD = re.compile(r"\b(?:department|deptt?|ministry|division|section|wing|office|directorate|cell|unit|mission|"
-                        r"government|govt|commission|board|secretariat|society|bureau|authority)\b", re.IGNORECASE)
+                        r"government|govt|commission|board|secretariat|society|bureau|authority|corporation|nigam|"
+                        r"limited|ltd|company|university|parishad|samiti)\b", re.IGNORECASE)
 _SMALL = {"of", "and", "&", "for", "the", "in", "to", "on", "at", "cum", "-cum-", "/", "-", "i/c"}
 _TRIM = " \t,;:.-\u2013\u2014"
 _SUBJECTS = re.compile(r"^(?:the|you|he|she|they|it|this|these|any|such|all|each)\b", re.IGNORECASE)
@@ -199,7 +200,7 @@ PREAMBLE = re.compile(
     r"|.*\b(?:is|are|stands?|has been|have been)\s+(?:hereby\s+)?(?:re-?allocated|allocated|distributed|assigned)"
     r"\s+(?:as\s+under|as\s+follows|among)\b"
     r"|this\s+(?:issues|is\s+issued)\s+with\b|copy\s+(?:to|forwarded)\b|(?:office\s+)?order\s+no\b|office\s+order\s*$"
-    r"|.*\bwith\s+immediate\s+effect\s*[.:]?\s*$|.*\bas\s+under\s*[:.\-]?\s*$)",
+    r"|.*\bwith\s+immediate\s+effect\s*[.:]?\s*$|.*\bas\s+(?:under|follows)\s*[:.\-]?\s*$)",
     re.IGNORECASE,
 )
 _SERIAL_COL = re.compile(r"^(?:s\.?\s*no|sl\.?\s*no|sr\.?\s*no|serial|item\s+no|no)\b\.?|^#$", re.IGNORECASE)

@@ -335,3 +335,13 @@ def test_a_title_line_laid_out_with_pipes_before_any_duty_is_context():
     assert [a.text for a in jd.activities] == ["Prepare estimates for strengthening of state highways",
                                                "Record measurements in the MB and check bills of contractors"]
     assert jd.context.designation == "SDO (Roads)"
+
+
+def test_an_organisation_name_line_and_an_as_follows_preamble_are_not_duties():
+    jd = read_jd("Karnataka State Tourism Development Corporation Ltd.\n"
+                 "Work distribution of the Marketing Desk is as follows.\n"
+                 "Prepare the annual marketing plan of the corporation.\n"
+                 "Book stalls at travel fairs in the country and abroad.\n")
+    assert [a.text for a in jd.activities] == ["Prepare the annual marketing plan of the corporation.",
+                                               "Book stalls at travel fairs in the country and abroad."]
+    assert jd.context.department == "Karnataka State Tourism Development Corporation Ltd"
