@@ -112,10 +112,22 @@ def test_lopo_estimate_on_the_development_positions(real_suggester):
 
     prepared = L.development_positions(real_suggester)
     res = L.lopo_report(prepared, topic_columns(real_suggester.dictionary))
-    assert res["learned"]["all"]["n"] == 36 and res["headed"]["mean"] == 1.0
-    # measured with the default adapter over 36 positions (H11-H18 added after their once-only check),
-    # 2026-11-30: 0.429, held-out 1 0.455, held-out 2 0.305 (previous method under the same protocol:
-    # 0.374); floors just under
-    assert res["learned"]["all"]["mean"] >= 0.41
+    assert res["learned"]["all"]["n"] == 44 and res["headed"]["mean"] == 1.0
+    # measured with the default adapter over 44 positions (H11-H18 and H21-H28 added after their once-only
+    # checks), single duties folded into a role with room, 2026-11-30: 0.418, held-out 1 0.413 (previous
+    # method under the same protocol: 0.377); floors just under
+    assert res["learned"]["all"]["mean"] >= 0.40
     assert res["learned"]["all"]["mean"] > res["previous"]["all"]["mean"]
-    assert res["learned"]["heldout"]["mean"] >= 0.44
+    assert res["learned"]["heldout"]["mean"] >= 0.39
+
+
+def test_a_single_duty_joins_the_nearest_role_with_room():
+    from suggest.role_pairs import merge_singletons
+
+    d = np.full((8, 8), 0.8)
+    d[5, :5] = d[:5, 5] = 0.1  # duty 5 is nearest the first role, which already has five duties
+    d[5, 6:] = d[6:, 5] = 0.5
+    groups = [[0, 1, 2, 3, 4], [5], [6, 7]]
+    assert merge_singletons(d, groups, cap=5) == [[0, 1, 2, 3, 4], [5, 6, 7]]
+    assert merge_singletons(d, groups) == [[0, 1, 2, 3, 4, 5], [6, 7]]
+    assert merge_singletons(d, groups, limit=0.05) == groups
