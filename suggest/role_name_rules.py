@@ -14,6 +14,11 @@ number of the role's duties that mention it, and the name is the one or two that
 - a bare common noun that covers the role alone is read with what the duties do to it, when they do at
   least two different things ("Admission and release of prisoners"), since "Prisoners" alone says nothing.
 
+- a name that is only the people, body or place dealt with ("Job seekers", "Premises") is read with what
+  more than one duty does to them ("Registration of job seekers"), else with a second noun, else gives way
+  to the next noun ("Theft of power");
+- a frame noun counts with a content modifier ("merit list"), a weak one not without ("applications").
+
 Nouns come from the spaCy parse that role_names already makes (one cached parse per line).
 """
 
@@ -31,6 +36,20 @@ FRAME_NOUNS = frozenset(
     ["work", "works", "matter", "matters", "action", "actions", "progress", "status", "time", "detail", "details", "activity", "activities", "report", "reports", "meeting", "meetings", "proposal", "proposals", "case", "cases", "list", "lists", "record", "records", "file", "files", "information", "data", "note", "notes", "department", "ministry", "office", "offices", "officer", "officers", "district", "districts", "state", "states", "government", "division", "section", "month", "months", "week", "weeks", "year", "years", "day", "days", "date", "dates", "basis", "level", "levels", "per", "order", "orders", "instruction", "instructions", "purpose", "respect", "system", "systems", "portal", "portals", "head", "heads", "charge", "area", "areas", "region", "regions", "time", "limit", "deadline", "number", "numbers", "way", "ways", "part", "parts", "type", "types", "kind", "use", "help", "support", "view", "place", "duty", "duties", "job", "jobs", "task", "tasks", "i"])
 # Nouns too vague to name a role even when several duties use them: what is arranged, supported or revised
 VAGUE_NOUNS = frozenset(["arrangement", "arrangements", "support", "advice", "help", "assistance", "revision", "extension", "functioning", "implementation", "observations", "observation", "steps", "step", "measures", "measure", "inputs", "input", "points", "point", "issues", "issue", "items", "item", "things", "thing"])
+# Nouns that say nothing alone but do with a modifier: "applications" is any paperwork, "loan applications"
+# is work (a reader called the bare word empty in "Grievances and applications")
+WEAK_BARE = frozenset(["application", "applications", "request", "requests", "category", "categories"])
+# The people, bodies and places a duty deals with: alone they name who or where, not the work ("Job seekers"
+# where a reader wrote "Registration of job seekers", "Premises" for a theft check), so a name that is only
+# one of them is read with what the duties do to it, or gives way to the next noun
+PARTIES = frozenset(["owner", "owners", "landowners", "seekers", "employers", "employees", "candidates", "applicants",
+                     "students", "families", "beneficiaries", "members", "consumers", "customers", "deductors",
+                     "taxpayers", "assessees", "dealers", "licensees", "vendors", "contractors", "suppliers",
+                     "builders", "workers", "persons", "people", "citizens", "residents", "farmers", "patients",
+                     "visitors", "investors", "entrepreneurs", "authority", "authorities", "committee",
+                     "committees", "council", "board", "agency", "agencies", "premises", "houses", "sites"])
+# Heads that keep what they are of even though they are not action nouns: "theft of power"
+OF_HEADS = frozenset(["theft", "misuse", "pilferage", "leakage", "value"])
 # Modifiers that say when or how often, not what: "monthly indent" is an indent of something
 DROP_MODIFIERS = frozenset(["new", "monthly", "daily", "weekly", "annual", "quarterly", "yearly", "fortnightly", "pending", "concerned", "various", "all", "such", "timely", "due", "every", "other", "same", "regular", "periodic", "necessary", "required", "respective", "certain"])
 # Duty verbs and the noun an allocation order uses for them ("issue and renewal of licences"); only
@@ -73,18 +92,51 @@ def line_nouns(doc: Any) -> list[tuple[str, str, float, str]]:
     for tok in doc:
         if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "compound" or tok.i == 0:
             continue
-        low = tok.lower_
-        if low in FRAME_NOUNS | VAGUE_NOUNS or not re.search(r"[a-z]{3}", low):
+        low, was = tok.lower_, tok.i
+        if _repeated(doc, tok):  # "ward by ward" says how the work goes, not what it is on
+            prev = doc[tok.i - 1]
+            if doc[tok.i + 1].lower_ != "by" or prev.dep_ != "compound" or prev.pos_ != "NOUN":
+                continue
+            tok, low = prev, prev.lower_  # "fogging rounds ward by ward": the rounds are the object
+        qualified = _qualifier(tok)
+        if (low in FRAME_NOUNS and not qualified) or low in VAGUE_NOUNS or not re.search(r"[a-z]{3}", low):
             continue
         if not tok.whitespace_ and tok.i + 1 < len(doc) and doc[tok.i + 1].text == "-":
             continue  # the prefix of a hyphenated word ("sub-treasuries"), not a noun of its own
         phrase = _noun_phrase(doc, tok)
+        if low in WEAK_BARE and len(phrase.split()) == 1:
+            continue
         verb = _verb(tok.head) if tok.dep_ in ("dobj", "obj") and tok.head.pos_ == "VERB" else ""
-        if not verb and tok.i in direct and root is not None and root.pos_ == "VERB":
+        if not verb and was in direct and root is not None and root.pos_ == "VERB":
             verb = _verb(root)
         key = tokens(low)[-1] if tokens(low) else low
-        out.append((key, phrase, 1.0 if tok.i in direct else 0.6, verb))
+        if low in FRAME_NOUNS:  # "merit list" and "seniority list" are different things
+            key = f"{tokens(qualified.lower_)[-1]} {key}"
+        out.append((key, phrase, 1.0 if was in direct else 0.6, verb))
     return out
+
+
+def _repeated(doc: Any, tok: Any) -> bool:
+    """The noun of "ward by ward", "case to case": either end of a noun repeated across by or to."""
+    i = tok.i
+    after = i + 2 < len(doc) and doc[i + 1].lower_ in ("by", "to") and doc[i + 2].lower_ == tok.lower_
+    before = i > 2 and doc[i - 1].lower_ in ("by", "to") and doc[i - 2].lower_ == tok.lower_
+    return after or before
+
+
+def _qualifier(tok: Any) -> Any | None:
+    """A content noun compounded with a frame noun ("merit list", "appeal reports"), if any."""
+    return next((c for c in tok.children if c.dep_ == "compound" and c.pos_ == "NOUN" and c.i < tok.i
+                 and c.lower_ not in FRAME_NOUNS | DROP_MODIFIERS and re.search(r"[a-z]{3}", c.lower_)), None)
+
+
+def _whole(doc: Any, tok: Any) -> Any:
+    """The last part of a hyphenated word: the parser splits "non-filers" into three tokens and may hang
+    what follows on "non"; the word is read to its end."""
+    while tok.i + 2 < len(doc) and not tok.whitespace_ and doc[tok.i + 1].text == "-" \
+            and not doc[tok.i + 1].whitespace_:
+        tok = doc[tok.i + 2]
+    return tok
 
 
 def _verb(tok: Any) -> str:
@@ -112,11 +164,11 @@ def _noun_phrase(doc: Any, tok: Any) -> str:
     if words and words[0] in ("'s", "’s"):  # a possessive cut in half reads as nothing
         words = words[1:]
     phrase = " ".join(_form(w) for w in words)
-    if _ACTION.search(tok.lower_) or tok.lower_ in VERB_NOUNS.values():
+    if _ACTION.search(tok.lower_) or tok.lower_ in VERB_NOUNS.values() or tok.lower_ in OF_HEADS:
         prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
         if obj is not None and obj.lower_ not in FRAME_NOUNS:
-            phrase = f"{phrase} of {_noun_phrase(doc, obj)}"
+            phrase = f"{phrase} of {_noun_phrase(doc, _whole(doc, obj))}"
     return phrase
 
 
@@ -189,6 +241,40 @@ def object_name(lines: Sequence[Sequence[tuple[str, str, float, str]]],
     ranked = [k for k, s in ranked_keys(lines, others) if s > 0]
     if not ranked:
         return None
+    got = _name(ranked, lines)
+    first = ranked[0]
+    if got != _cap(render(first, lines)) or not _is_party(render(first, lines)):
+        return got
+    # only the people, body or place dealt with: what the duties do to them, when more than one duty does
+    # it ("Registration of job seekers"); else with the noun that adds most duties; else the next noun
+    name, n = render(first, lines), len(lines)
+    acts = [a for a in actions(first, lines) if _mentions(a, lines) >= min(2, n)]
+    if acts:
+        return _cap(f"{' and '.join(acts[:2])} of {name}")
+    second = _second(first, name, ranked, lines) if n > 1 else None
+    if second is not None and coverage([first, second], lines) > coverage([first], lines):
+        return _cap(_pair(name, render(second, lines)))
+    return _name(ranked[1:], lines) if ranked[1:] else got
+
+
+def _mentions(act: str, lines: Sequence[Sequence[tuple[str, str, float, str]]]) -> int:
+    """Duties that do `act` (its verb) or name it (its noun): "registering", "registrations"."""
+    stem = tokens(act)[-1] if tokens(act) else act
+    return sum(1 for ln in lines if any(VERB_NOUNS.get(v) == act or k == stem for k, _, _, v in ln))
+
+
+def _second(first: str, name: str, ranked: Sequence[str], lines: Sequence[Sequence[tuple[str, str, float, str]]]
+            ) -> str | None:
+    """The noun that adds most duties to `first`'s; the higher ranked on a tie."""
+    rest = [k for k in ranked if k != first and render(k, lines).lower() not in name.lower()]
+    return max(rest, key=lambda k: (coverage([first, k], lines), -rest.index(k))) if rest else None
+
+
+def _is_party(name: str) -> bool:
+    return name.split(" of ")[0].split()[-1].lower() in PARTIES
+
+
+def _name(ranked: Sequence[str], lines: Sequence[Sequence[tuple[str, str, float, str]]]) -> str:
     first, n = ranked[0], len(lines)
     name = render(first, lines)
     covered = coverage([first], lines)
@@ -197,8 +283,7 @@ def object_name(lines: Sequence[Sequence[tuple[str, str, float, str]]],
         return _cap(f"{acts[0]} of {name}")  # one duty: what it does to its object ("Training of workers")
     if n == 1 or (2 * covered > n and not is_bare(name)):
         return _cap(name)
-    rest = [k for k in ranked[1:] if render(k, lines).lower() not in name.lower()]
-    second = max(rest, key=lambda k: (coverage([first, k], lines), -rest.index(k))) if rest else None
+    second = _second(first, name, ranked, lines)
     if second is not None and coverage([first, second], lines) > covered:
         return _cap(_pair(name, render(second, lines)))
     if is_bare(name) and len(acts) >= 2:

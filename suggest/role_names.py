@@ -131,7 +131,8 @@ def nouns(texts: Sequence[str]) -> list[list[tuple[str, str, float, str]]]:
 
 
 # "He will admit prisoners", "The officer shall ...": the duty without the person who does it
-_SUBJECT = re.compile(r"^\s*(?:he|she|they|you|the officer|the incumbent)\s+(?:will|shall|must|should|is to|are to)"
+# (or "The MOH shall ...": any short subject before a modal, else the parser reads "fine builders" as a noun)
+_SUBJECT = re.compile(r"^\s*(?:he|she|they|you|the(?:\s+[\w&().'/-]+){1,3}?)\s+(?:will|shall|must|should|is to|are to)"
                       r"\s+(?:be responsible for\s+)?", re.IGNORECASE)
 
 

@@ -87,3 +87,38 @@ def test_names_of_gold_groups_cover_their_duties(real_suggester):
     s = E.summarise(rows)
     # measured 0.85 coverage and no fragments at the commit that made these rules (0.41 and 0.25 before)
     assert s["n"] >= 30 and s["coverage"] >= 0.75 and s["fragment"] <= 0.1
+
+
+@needs_parser
+def test_a_hyphenated_word_is_read_whole_and_a_short_subject_before_a_modal_is_read_past():
+    got = N.nouns(["Identification of non-filers of TDS statements from the challan data."])[0]
+    assert any(p.endswith("of non-filers") for _, p, _, _ in got)
+    assert N._imperative("The MOH shall fine builders.") == "fine builders."
+    assert "ward" not in [k for k, _, _, _ in N.nouns(["Plan the fogging rounds ward by ward."])[0]]
+
+
+@needs_parser
+def test_people_dealt_with_are_named_by_what_the_duties_do_to_them_or_give_way():
+    texts = ["Register new job seekers on the portal.", "Renew lapsed registrations of job seekers.",
+             "Help registered job seekers form clubs."]
+    assert name(texts) == "Registration of job seekers"
+    assert name(["Check premises for theft of power."]) == "Theft of power"
+
+
+@needs_parser
+def test_a_bare_weak_noun_names_nothing_but_a_qualified_frame_noun_does():
+    keys = [k for k, _, _, _ in N.nouns(["Decide applications for coverage."])[0]]
+    assert "application" not in keys
+    assert name(["Draw up the merit list for each programme."]) == "Merit list"
+
+
+def test_judged_rows_match_roles_by_their_activities_and_list_accepted_names_that_change():
+    judged = {"P": [{"name": "A", "activities": ["x", "y"]}, {"name": "B", "activities": ["z"]}]}
+    current = {"P": [{"name": "B2", "activities": ["z"]}, {"name": "A", "activities": ["x"]}]}
+    review = [{"id": "P", "role": 0, "name": "A", "acceptable": False, "better": "Alpha"},
+              {"id": "P", "role": 1, "name": "B", "acceptable": True, "better": "B two", "system": "new"},
+              {"id": "P", "role": 1, "name": "Old", "acceptable": False, "better": "B two", "system": "previous"}]
+    rows = E.judged_rows(current, judged, review)
+    assert [(r["role"], r["name"], r["changed"]) for r in rows] == [(1, "B2", True)]  # role 0 was regrouped
+    s = E.summarise_judged(rows)
+    assert s["accepted_changed"] == ["P/1: B -> B2"] and s["rejected_changed"] == 0

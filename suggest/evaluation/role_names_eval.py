@@ -14,6 +14,10 @@ Per role:
 The pure scoring functions below take names and texts; `name_gold_groups` needs a Suggester (topic scores
 use its encoder) and is what `python -m suggest.evaluation.role_names_eval` runs on the gold files.
 Only flat positions are scored: headed ones keep the JD's own headings.
+
+A second figure uses the readers' reviews: the roles the shipped grouping builds are matched, by their exact
+activities, to the roles a reader judged (`judged_rows`), and their current names are scored against the
+name the reader would write (`better`), with how many rejected and accepted names changed.
 """
 
 from __future__ import annotations
@@ -115,30 +119,60 @@ def name_gold_groups(suggester: Any, positions: list[dict[str, Any]]) -> list[di
     return rows
 
 
-def name_predicted_groups(suggester: Any, positions: list[dict[str, Any]], review: list[dict[str, Any]]
-                          ) -> list[dict[str, Any]]:
-    """Name the roles the shipped grouping builds and score them against the names a reader would write
-    (`better` in the review file, keyed by position and role index)."""
+def judged_rows(current: dict[str, list[dict[str, Any]]], judged: dict[str, list[dict[str, Any]]],
+                review: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The current names of the roles a reader judged, against the name the reader would write (`better`).
+
+    `current` and `judged`: per position, the roles as {"name", "activities": [text, ...]}, now and as the
+    reader saw them. A role counts only where its activities are exactly those of a judged role, since a
+    `better` name fits the group it was written for; review rows of the previous rules of held-out 3
+    (`system: previous`) are left out, as the current rules descend from the `new` ones."""
+    rev = {(r["id"], r["role"]): r for r in review if r.get("system", "new") in ("new", "both")}
+    rows = []
+    for pid, roles in current.items():
+        seen = judged.get(pid, [])
+        for role in roles:
+            j = next((j for j, g in enumerate(seen) if g["activities"] == role["activities"]), None)
+            r = rev.get((pid, j))
+            if r is None or r.get("structured"):
+                continue
+            rows.append({"id": pid, "role": j, "judged": r["name"], "judged_ok": bool(r["acceptable"]),
+                         "better": r["better"], "judged_overlap": round(overlap_f1(r["name"], [r["better"]]), 4),
+                         "changed": role["name"] != r["name"],
+                         **score_name(role["name"], [r["better"]], role["activities"])})
+    return rows
+
+
+def summarise_judged(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Overlap with the reader's names now and for the judged names; how many rejected and accepted names
+    changed (an accepted name that changes is a risk, so those are listed)."""
+    return {**summarise(rows),
+            "judged_overlap": round(float(np.mean([r["judged_overlap"] for r in rows])), 4) if rows else 0.0,
+            "rejected": sum(not r["judged_ok"] for r in rows),
+            "rejected_changed": sum(r["changed"] and not r["judged_ok"] for r in rows),
+            "accepted": sum(r["judged_ok"] for r in rows),
+            "accepted_changed": [f'{r["id"]}/{r["role"]}: {r["judged"]} -> {r["name"]}'
+                                 for r in rows if r["changed"] and r["judged_ok"]]}
+
+
+def current_roles(suggester: Any, positions: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The roles the shipped grouping and naming build for each flat position."""
     from .. import roles as R
 
-    better = {(r["id"], r["role"]): r for r in review}
-    rows = []
-    for gold in positions:
-        if gold.get("structured"):
-            continue
-        roles = R.build_roles(suggester, gold["text"])
-        for k, role in enumerate(roles):
-            rev = better.get((gold["id"], k))
-            if rev is None:
-                continue
-            texts = [a["text"] for a in role["activities"]]
-            rows.append({"id": gold["id"], "role": k, "old": rev["name"], "old_ok": rev["acceptable"],
-                         **score_name(role["name"], [rev["better"]], texts)})
-    return rows
+    return {g["id"]: [{"name": r["name"], "activities": [a["text"] for a in r["activities"]]}
+                      for r in R.build_roles(suggester, g["text"])]
+            for g in positions if not g.get("structured")}
 
 
 def read(path: Path) -> list[dict[str, Any]]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+# The groups the readers judged, built by `build_roles` at the commits the reviews name (H11-H20 at
+# 50e3525, H21-H30 at 7488b9e); the grouping has changed for some H11-H20 positions since.
+JUDGED = Path(__file__).resolve().parents[2] / "eval" / "reports" / "role-names3" / "judged_groups.json"
+REVIEWS = {"heldout2": ("roles_heldout2.jsonl", "role_names_review_heldout2.jsonl"),
+           "heldout3": ("roles_heldout3.jsonl", "role_names_review_heldout3.jsonl")}
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
@@ -149,18 +183,19 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     suggester = Suggester.from_settings(Settings())
     out: dict[str, Any] = {}
     rows = []
-    for f in ("roles.jsonl", "roles_heldout.jsonl", "roles_heldout2.jsonl"):
+    for f in ("roles.jsonl", "roles_heldout.jsonl", "roles_heldout2.jsonl", "roles_heldout3.jsonl"):
         rows += name_gold_groups(suggester, read(GOLD / f))
     for split in dict.fromkeys(r["split"] for r in rows):
         out[f"gold_{split}"] = summarise([r for r in rows if r["split"] == split])
-    pred = name_predicted_groups(suggester, read(GOLD / "roles_heldout2.jsonl"),
-                                 read(GOLD / "role_names_review_heldout2.jsonl"))
-    out["predicted_heldout2_vs_better"] = summarise(pred)
-    out["predicted_heldout2_old_vs_better"] = summarise(
-        [score_name(r["old"], r["references"], []) | {"coverage": 0.0} for r in pred])
+    judged = json.loads(JUDGED.read_text(encoding="utf-8")) if JUDGED.exists() else {}
+    pred = []
+    for key, (gold_file, review_file) in REVIEWS.items():
+        got = judged_rows(current_roles(suggester, read(GOLD / gold_file)), judged, read(GOLD / review_file))
+        out[f"judged_{key}"] = summarise_judged(got)
+        pred += got
     if "--rows" in args:
         out["rows"] = rows
-        out["predicted_rows"] = pred
+        out["judged_rows"] = pred
     print(json.dumps(out, indent=1, ensure_ascii=False))
     return out
 
