@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -141,7 +142,27 @@ def _imperative(text: str) -> str:
     return t[:1].lower() + t[1:]
 
 
+def parse_ahead(texts: Sequence[str]) -> Future[None] | None:
+    """Starts parsing `texts` on the parser's thread and returns at once (None without the parser):
+    build_roles parses while the encoder scores the same lines, which hides most of the parse."""
+    if _parser() is None:
+        return None
+    return _parser_thread().submit(_parse_here, list(texts))
+
+
+@lru_cache(maxsize=1)
+def _parser_thread() -> ThreadPoolExecutor:
+    # every parse runs on this one thread: spaCy is not promised to be safe with two threads in one
+    # pipeline, and concurrent requests queue here instead
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="role-parser")
+
+
 def _parse(texts: Sequence[str]) -> None:
+    if any(t not in _OBJECTS for t in texts):
+        _parser_thread().submit(_parse_here, list(texts)).result()
+
+
+def _parse_here(texts: list[str]) -> None:
     nlp = _parser()
     missing = list(dict.fromkeys(t for t in texts if t not in _OBJECTS))
     for t, doc in zip(missing, nlp.pipe("I " + _imperative(t) for t in missing)):

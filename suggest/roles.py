@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import InputError
-from .role_names import name_role, objects, unique_names
+from .role_names import name_role, objects, parse_ahead, unique_names
 from .role_pairs import (
     PairModel,
     average_linkage,
@@ -46,7 +46,7 @@ from .role_pairs import (
 from .role_topics import family_scores, load_catalogue, scored_topic_scores
 from .role_views import competency_profile, lexical_features
 from .role_views import unit_rows as _unit_rows
-from .segment import Activity
+from .segment import Activity, segment
 
 if TYPE_CHECKING:  # the suggester pulls in faiss and the encoder; grouping and naming must not
     from .suggester import Scored, Suggester
@@ -260,7 +260,14 @@ def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | Non
     top_k, min_score = check_ranking(suggester.settings, top_k, min_score)
     if distance_threshold is not None and distance_threshold <= 0:
         raise InputError("distance_threshold must be positive", code="threshold_out_of_range")
+    ahead = None
+    if scored is None and isinstance(text, str) and len(text) <= suggester.settings.max_text_chars:
+        lines = segment(text)  # the same split score makes; a line it reads otherwise is parsed later
+        if not has_structure(lines):  # a flat JD's names need the parse: it runs while the encoder scores
+            ahead = parse_ahead([a.text for a in lines])
     scored = scored if scored is not None else suggester.score(text)
+    if ahead is not None:
+        ahead.result()
     structured = has_structure(scored.activities)
     topics = None
     if not structured:
