@@ -122,3 +122,16 @@ def test_judged_rows_match_roles_by_their_activities_and_list_accepted_names_tha
     assert [(r["role"], r["name"], r["changed"]) for r in rows] == [(1, "B2", True)]  # role 0 was regrouped
     s = E.summarise_judged(rows)
     assert s["accepted_changed"] == ["P/1: B -> B2"] and s["rejected_changed"] == 0
+
+
+@needs_parser
+def test_a_parse_started_ahead_gives_what_a_parse_on_demand_gives():
+    lines = ["Maintain the cash book and reconcile it with the bank.", "Reply to Lok Sabha questions on time."]
+    N.clear_parse_cache()
+    on_demand = N.objects(lines)
+    N.clear_parse_cache()
+    ahead = N.parse_ahead(lines)
+    assert ahead is not None
+    ahead.result()
+    assert all(t in N._OBJECTS for t in lines)  # parsed on the parser thread, before anyone asked
+    assert N.objects(lines) == on_demand
