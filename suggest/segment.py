@@ -42,7 +42,7 @@ __all__ = ["Activity", "PositionContext", "Segmented", "classify_line", "preload
 _LINE = re.compile(r"[^\r\n]+")
 # Hindi lists number with Devanagari digits (१. २.) and letters (क) ख) or (क)); \d already covers the digits
 _MARKER = re.compile(
-    r"^\s*(?:[-\u2013\u2014\u2022*\u00b7\u25aa\u25cf\u25e6\u2023\u2043>]+|\(?\d{1,3}(?:\.\d{1,3})*[.)]|"
+    r"^\s*(?:[-\u2013\u2014\u2022*\u00b7\u25aa\u25cf\u25e6\u2023\u2043>\u25cb\u25b8\u25ba\u25c6\u00bb\u2713\u2714\u27a2\u27a4\u25a0\u25a1\u2666\u2756]+|\(?\d{1,3}(?:\.\d{1,3})*[.)]|"
     r"\(?[A-Za-z][.)]|\(?[ivxIVX]{1,6}[.)]|\([A-Za-z0-9]{1,4}\)|\(?[\u0915-\u0939][.)])\s+"
 )
 # Devanagari letters and signs, without the danda (।, ॥), digits and the abbreviation sign

@@ -345,3 +345,10 @@ def test_an_organisation_name_line_and_an_as_follows_preamble_are_not_duties():
     assert [a.text for a in jd.activities] == ["Prepare the annual marketing plan of the corporation.",
                                                "Book stalls at travel fairs in the country and abroad."]
     assert jd.context.department == "Karnataka State Tourism Development Corporation Ltd"
+
+
+def test_less_common_bullet_glyphs_are_list_markers():
+    jd = "Duties:\n○ Maintain the cash book.\n▸ Draw the salary bills through PFMS.\n► Reply to RTI applications.\n" \
+         "◆ Keep the stock register.\n» Send the monthly report.\n➤ Reconcile the accounts.\n"
+    assert texts(jd) == ["Maintain the cash book.", "Draw the salary bills through PFMS.", "Reply to RTI applications.",
+                         "Keep the stock register.", "Send the monthly report.", "Reconcile the accounts."]
