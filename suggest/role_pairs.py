@@ -30,7 +30,7 @@ import numpy as np
 from .logistic import fit_standardised
 from .role_views import centred_scores, competency_profile, lexical_features, unit_rows
 
-PAIR_FEATURES = ("embedding_centred", "embedding_raw", "scores_centred", "profile", "tfidf")
+PAIR_FEATURES = ("embedding_centred", "embedding_raw", "scores_centred", "profile", "tfidf", "topics")
 MODEL_PATH = Path(__file__).resolve().parent / "role_pairs.json"
 MIN_ROLES, MAX_ROLES = 3, 5  # the labelling guide: three to five roles per position
 MAX_ROLE_SIZE = 5  # ... of two to five duties each
@@ -58,14 +58,16 @@ def cosine_matrix(x: np.ndarray) -> np.ndarray:
 
 
 def pair_features(texts: Sequence[str], vectors: np.ndarray, scores: np.ndarray,
-                  columns: np.ndarray | None = None) -> np.ndarray:
+                  columns: np.ndarray | None, topics: np.ndarray) -> np.ndarray:
     """(n, n, len(PAIR_FEATURES)): each view's cosine between every two activities of one JD.
 
     Centring on the JD removes what every line shares (every line of a fisheries JD is about fisheries);
-    the raw cosine is kept beside it because the fit finds the two disagree usefully."""
+    the raw cosine is kept beside it because the fit finds the two disagree usefully. `topics` are the
+    lines' role-topic scores (role_topics.scored_topic_scores): the catalogue knows that "girdawari" and
+    "mutation" are both land records, which neither the encoder nor the dictionary profile does."""
     v = np.asarray(vectors, dtype=np.float64)
     views = [v - v.mean(axis=0, keepdims=True), v, centred_scores(scores, columns),
-             competency_profile(scores, columns), lexical_features(texts)]
+             competency_profile(scores, columns), lexical_features(texts), np.asarray(topics, dtype=np.float64)]
     return np.stack([cosine_matrix(x) for x in views], axis=-1)
 
 

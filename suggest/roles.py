@@ -221,11 +221,13 @@ def activity_dict(a: Activity) -> dict[str, Any]:
     return {"index": a.index, "text": a.text, "start": a.start, "end": a.end, "section": a.section}
 
 
-def learned_groups(scored: Scored, dictionary: Any, model: PairModel | None = None) -> list[list[int]]:
-    """Flat activities grouped by the learned same-role probability (suggest/role_pairs.py)."""
+def learned_groups(scored: Scored, dictionary: Any, topics: np.ndarray, model: PairModel | None = None
+                   ) -> list[list[int]]:
+    """Flat activities grouped by the learned same-role probability (suggest/role_pairs.py); `topics`:
+    the lines' role-topic scores."""
     model = model or load_model()
     feats = pair_features([a.text for a in scored.activities], scored.vectors, scored.scores,
-                          topic_columns(dictionary))
+                          topic_columns(dictionary), topics)
     return group_by_probability(same_role_probability(feats, model), model)
 
 
@@ -239,7 +241,9 @@ def group_scored(scored: Scored, dictionary: Any, *, distance_threshold: float |
     if has_structure(scored.activities):
         return group_by_section(scored.activities)
     if distance_threshold is None:
-        return learned_groups(scored, dictionary, model)
+        if topics is None:
+            raise ValueError("the learned grouping needs the lines' role-topic scores (topics)")
+        return learned_groups(scored, dictionary, topics, model)
     feats = role_features([a.text for a in scored.activities], scored.vectors, scores=scored.scores,
                           profile_columns=topic_columns(dictionary), topics=topics,
                           families=None if topics is None else family_scores(topics, load_catalogue()))

@@ -189,7 +189,7 @@ def learned_groups_of(p: Prepared, columns: np.ndarray | None = None, model: RP.
     if R.has_structure(p.activities):
         return R.group_by_section(p.activities)
     model = model or RP.load_model()
-    feats = RP.pair_features([a.text for a in p.activities], p.vectors, p.scores, columns)
+    feats = RP.pair_features([a.text for a in p.activities], p.vectors, p.scores, columns, p.topics)
     return RP.group_by_probability(RP.same_role_probability(feats, model), model)
 
 
