@@ -163,6 +163,8 @@ def _duty_form(word: str) -> bool:
 def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[str, str | None]:
     """Return ('activity'|'heading'|'drop', heading name)."""
     stripped = content.strip(_TRIM + " ")
+    if stripped.startswith("[") and stripped.endswith("]"):  # "[Court cases]": the brackets only mark a heading
+        stripped = stripped[1:-1].strip(_TRIM + " ")
     ends_sentence = content.rstrip().endswith((".", "\u0964", "\u0965"))
     words = _words(stripped)
     if not words:

@@ -352,3 +352,9 @@ def test_less_common_bullet_glyphs_are_list_markers():
          "◆ Keep the stock register.\n» Send the monthly report.\n➤ Reconcile the accounts.\n"
     assert texts(jd) == ["Maintain the cash book.", "Draw the salary bills through PFMS.", "Reply to RTI applications.",
                          "Keep the stock register.", "Send the monthly report.", "Reconcile the accounts."]
+
+
+def test_a_heading_in_square_brackets_names_its_section_without_them():
+    jd = read_jd("[Court cases]\n- Prepare parawise comments on writ petitions.\n- Brief the counsel before hearings.\n"
+                 "[Establishment]\n- Process leave of the staff.\n- Maintain service books.\n")
+    assert [a.section for a in jd.activities] == ["Court cases"] * 2 + ["Establishment"] * 2
