@@ -1,8 +1,9 @@
 """A learned same-role score for pairs of a JD's activities, and the grouping it drives.
 
-For each pair of activities, five cosines (`PAIR_FEATURES`): the sentence vectors centred on the JD and
+For each pair of activities, six cosines (`PAIR_FEATURES`): the sentence vectors centred on the JD and
 as they are, the competency scores over the dictionary's Functional and Domain entries centred on the JD
-(all of them, and each line's strongest ten), and TF-IDF without the duty verb. A logistic regression
+(all of them, and each line's strongest ten), TF-IDF without the duty verb, and the role-topic scores
+(suggest/role_topics.py). A logistic regression
 over those cosines gives the probability that an official would put the two in one role
 (`same_role_probability`); its coefficients are fitted on gold positions (`fit_logistic`) and stored in
 role_pairs.json beside this module, with the command that refits them.

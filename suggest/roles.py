@@ -3,16 +3,14 @@ given its own competencies.
 
 A JD that says what its roles are ("Role 1: Budget coordination", "A. Parliament work") is trusted: its
 headings decide the groups. Otherwise the activities are grouped by a learned same-role probability
-(suggest/role_pairs.py): a logistic regression over five cosines per pair of activities (sentence vectors
+(suggest/role_pairs.py): a logistic regression over six cosines per pair of activities (sentence vectors
 centred on the JD and raw, competency scores over Functional and Domain entries centred on the JD and cut
-to each line's strongest, TF-IDF without the duty verb), then average linkage to n / rows_per_role roles
-(fitted: 3.5; three to five roles) with no role over five duties, and a role of one duty folded into the
-role it most probably belongs to where that has room. It was chosen by leave-one-position-out ARI
-over the flat gold positions (suggest/evaluation/roles_lopo.py; with the default adapter, over 44
-positions, 0.418 against 0.377 for the profile method before it); the role-topic view
-(suggest/role_topics.py) scores higher there
-only on the positions its catalogue was written against, and lower on the held-out ones, so it names roles
-but no longer groups them by default. On the unseen second held-out set it ties the profile method (README).
+to each line's strongest, TF-IDF without the duty verb, and the lines' role-topic scores from
+suggest/role_topics.py), then average linkage to n / rows_per_role roles (fitted: 3; three to five roles)
+with no role over five duties, and a role of one duty folded into the role it most probably belongs to
+where that has room. It was chosen by leave-one-position-out ARI over the 52 flat development positions
+(suggest/evaluation/roles_lopo.py: 0.522, against 0.418 without the topic cosine and 0.379 for the profile
+method before it); on the unseen fifth held-out set the topic cosine added only 0.012 (README).
 
 `distance_threshold`, when given, selects the method before: average linkage cut at that height over a
 weighted mix of views (`role_features`: centred embedding, TF-IDF, competency profile, role topics and
@@ -37,9 +35,9 @@ from .role_names import name_role, objects, parse_ahead, unique_names
 from .role_pairs import (
     PairModel,
     average_linkage,
-    merge_singletons,
     group_by_probability,
     load_model,
+    merge_singletons,
     pair_features,
     same_role_probability,
 )
