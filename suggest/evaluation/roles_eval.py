@@ -28,6 +28,7 @@ positions of roles.jsonl and roles_heldout{,2,3,4}.jsonl, so its rows here are i
 role-topic method is "ari_topics"). Its honest figure is leave-one-position-out (roles_lopo.py,
 `eval --roles --lopo`): 0.522 [0.446, 0.599] against 0.379 for the previous method and 0.492 for the
 role-topic method (0.765 of it on the dev positions its first 75 topics were written against).
+"""
 
 from __future__ import annotations
 
