@@ -88,12 +88,12 @@ def run_bench(settings: Settings, sentences: list[str], jd_path: Path, *, repeat
         t = time.perf_counter()
         suggester.suggest(jd_text)
         jd_lat.append(time.perf_counter() - t)
+    extra: dict[str, object] = {}
     if roles_path is not None:
-        extra_roles = roles_latency(suggester, roles_path.read_text(encoding="utf-8"))
+        extra.update(roles_latency(suggester, roles_path.read_text(encoding="utf-8")))
     raw = len(sentences) / min(raw_times)
     e2e = len(sentences) / min(e2e_times)
     warm, rebuilt = warm_start(settings, jd_path)
-    extra: dict[str, object] = dict(extra_roles) if roles_path is not None else {}
     if settings.runtime != "torch":
         from .bench_start import encoder_rates
 

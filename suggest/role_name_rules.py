@@ -32,10 +32,23 @@ from .role_topics import tokens
 
 # Nouns that frame a duty rather than say what it is about: the office, the calendar, the paperwork
 # around the work ("review the status of ...", "in the district", "every month")
-FRAME_NOUNS = frozenset(
-    ["work", "works", "matter", "matters", "action", "actions", "progress", "status", "time", "detail", "details", "activity", "activities", "report", "reports", "meeting", "meetings", "proposal", "proposals", "case", "cases", "list", "lists", "record", "records", "file", "files", "information", "data", "note", "notes", "department", "ministry", "office", "offices", "officer", "officers", "district", "districts", "state", "states", "government", "division", "section", "month", "months", "week", "weeks", "year", "years", "day", "days", "date", "dates", "basis", "level", "levels", "per", "order", "orders", "instruction", "instructions", "purpose", "respect", "system", "systems", "portal", "portals", "head", "heads", "charge", "area", "areas", "region", "regions", "time", "limit", "deadline", "number", "numbers", "way", "ways", "part", "parts", "type", "types", "kind", "use", "help", "support", "view", "place", "duty", "duties", "job", "jobs", "task", "tasks", "i"])
+FRAME_NOUNS = frozenset([
+    "work", "works", "matter", "matters", "action", "actions", "progress", "status", "time", "detail", "details",
+    "activity", "activities", "report", "reports", "meeting", "meetings", "proposal", "proposals", "case", "cases",
+    "list", "lists", "record", "records", "file", "files", "information", "data", "note", "notes", "department",
+    "ministry", "office", "offices", "officer", "officers", "district", "districts", "state", "states",
+    "government", "division", "section", "month", "months", "week", "weeks", "year", "years", "day", "days", "date",
+    "dates", "basis", "level", "levels", "per", "order", "orders", "instruction", "instructions", "purpose",
+    "respect", "system", "systems", "portal", "portals", "head", "heads", "charge", "area", "areas", "region",
+    "regions", "time", "limit", "deadline", "number", "numbers", "way", "ways", "part", "parts", "type", "types",
+    "kind", "use", "help", "support", "view", "place", "duty", "duties", "job", "jobs", "task", "tasks", "i",
+])
 # Nouns too vague to name a role even when several duties use them: what is arranged, supported or revised
-VAGUE_NOUNS = frozenset(["arrangement", "arrangements", "support", "advice", "help", "assistance", "revision", "extension", "functioning", "implementation", "observations", "observation", "steps", "step", "measures", "measure", "inputs", "input", "points", "point", "issues", "issue", "items", "item", "things", "thing"])
+VAGUE_NOUNS = frozenset([
+    "arrangement", "arrangements", "support", "advice", "help", "assistance", "revision", "extension",
+    "functioning", "implementation", "observations", "observation", "steps", "step", "measures", "measure",
+    "inputs", "input", "points", "point", "issues", "issue", "items", "item", "things", "thing",
+])
 # Nouns that say nothing alone but do with a modifier: "applications" is any paperwork, "loan applications"
 # is work (a reader called the bare word empty in "Grievances and applications")
 WEAK_BARE = frozenset(["application", "applications", "request", "requests", "category", "categories"])
@@ -51,7 +64,11 @@ PARTIES = frozenset(["owner", "owners", "landowners", "seekers", "employers", "e
 # Heads that keep what they are of even though they are not action nouns: "theft of power"
 OF_HEADS = frozenset(["theft", "misuse", "pilferage", "leakage", "value"])
 # Modifiers that say when or how often, not what: "monthly indent" is an indent of something
-DROP_MODIFIERS = frozenset(["new", "monthly", "daily", "weekly", "annual", "quarterly", "yearly", "fortnightly", "pending", "concerned", "various", "all", "such", "timely", "due", "every", "other", "same", "regular", "periodic", "necessary", "required", "respective", "certain"])
+DROP_MODIFIERS = frozenset([
+    "new", "monthly", "daily", "weekly", "annual", "quarterly", "yearly", "fortnightly", "pending", "concerned",
+    "various", "all", "such", "timely", "due", "every", "other", "same", "regular", "periodic", "necessary",
+    "required", "respective", "certain",
+])
 # Duty verbs and the noun an allocation order uses for them ("issue and renewal of licences"); only
 # verbs whose noun reads naturally in a heading
 VERB_NOUNS = {
@@ -69,8 +86,24 @@ VERB_NOUNS = {
     "certify": "certification", "enroll": "enrolment", "enrol": "enrolment", "punish": "punishment",
     "seize": "seizure", "search": "search", "treat": "treatment", "refer": "referral", "review": "review",
 }
-# a noun joined to an action noun keeps it ("transfer of ownership"); the same test as role_names
-_ACTION = re.compile(r"(?:tion|sion|ment|sal|val|ance|ence|ure)$")
+# Nouns of action keep what they act on: "transfer of ownership", not "transfer"; "e-auction of mineral blocks"
+ACTION_SUFFIX = re.compile(r"(?:tion|sion|ment|sal|val|ance|ence|ure)$")
+# Objects that say nothing about the topic: "review the status of …", "prepare the report on …"
+GENERIC_OBJECTS = frozenset([
+    "work", "works", "matter", "matters", "action", "progress", "status", "time", "detail", "details", "activity",
+    "activities", "report", "reports", "meeting", "meetings", "proposal", "proposals", "case", "cases", "list",
+    "record", "records", "file", "files", "information", "data", "note", "notes",
+])
+# Heads that measure or hold the thing rather than name it: "the rush of bills", "the stock of stamps"
+QUANTITY_HEADS = frozenset([
+    "rush", "stock", "stocks", "balance", "balances", "number", "list", "batch", "lot", "volume", "quantity",
+    "amount",
+])
+# ... and these, which do not end like one (ACTION_SUFFIX)
+ACTION_HEADS = frozenset([
+    "transfer", "issue", "grant", "release", "auction", "payment", "supply", "review", "audit", "sale", "purchase",
+    "survey", "check",
+])
 
 
 def line_nouns(doc: Any) -> list[tuple[str, str, float, str]]:
@@ -164,7 +197,7 @@ def _noun_phrase(doc: Any, tok: Any) -> str:
     if words and words[0] in ("'s", "’s"):  # a possessive cut in half reads as nothing
         words = words[1:]
     phrase = " ".join(_form(w) for w in words)
-    if _ACTION.search(tok.lower_) or tok.lower_ in VERB_NOUNS.values() or tok.lower_ in OF_HEADS:
+    if ACTION_SUFFIX.search(tok.lower_) or tok.lower_ in VERB_NOUNS.values() or tok.lower_ in OF_HEADS:
         prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
         if obj is not None and obj.lower_ not in FRAME_NOUNS:

