@@ -20,9 +20,10 @@ import numpy as np
 
 from . import rank
 from .errors import Conflict, InputError
-from .roles import activity_dict, assign_shared, build_roles, role_competencies
+from .role_bank import bank_name, scored_assignments
 from .role_names import name_role
 from .role_topics import scored_topic_scores
+from .roles import activity_dict, assign_shared, build_roles, role_competencies
 
 if TYPE_CHECKING:
     from .suggester import Scored, Suggester
@@ -177,7 +178,7 @@ def recompute(roles: list[dict[str, Any]], affected: list[int], suggester: Sugge
     """Every role's competencies again, each competency in one role; names kept, and made only for the
     affected roles that have none."""
     out = copy.deepcopy(roles)
-    topics = None  # role-topic scores of the whole text, computed only when a role needs a name
+    topics = bank = None  # role-topic scores and bank assignments, computed only when a role needs a name
     for r, role in enumerate(out):
         group = [a["index"] for a in role["activities"]]
         # rows refreshed too: a move or merge keeps offsets, but a rerun may follow a new segmentation
@@ -188,8 +189,10 @@ def recompute(roles: list[dict[str, Any]], affected: list[int], suggester: Sugge
             rows = np.asarray(group, dtype=np.int64)
             if topics is None:
                 topics = scored_topic_scores(scored, suggester.encoder)
-            role["name"] = name_role([scored.activities[i].text for i in group], scored.scores[rows],
-                                     suggester.dictionary, topics=topics[rows])
+                bank = scored_assignments(scored, suggester.encoder, suggester.settings.resolved_cache_dir)
+            texts = [scored.activities[i].text for i in group]
+            role["name"] = name_role(texts, scored.scores[rows], suggester.dictionary, topics=topics[rows],
+                                     bank=bank_name(bank[rows], texts))
     return assign_shared(out)
 
 

@@ -43,5 +43,9 @@ def prepare(settings: Settings, *, model_only: bool = False) -> dict[str, object
                              dense_aliases=settings.dense_aliases)
         index = build_or_load(load_dictionary(settings.dictionary), encoder, cache, config=config)
         result.update(index=index.key, index_built=index.built)
+        from .role_bank import bank_centroids
+
+        # the role bank's prototypes, so a first `roles` call does not encode a few thousand lines
+        result["role_bank_prototypes"] = int(bank_centroids(encoder, cache_dir=cache).shape[0])
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result

@@ -285,11 +285,11 @@ def dominant_theme(scores: np.ndarray, dictionary: Dictionary) -> str:
 
 def _coverage(name: str, texts: Sequence[str]) -> int:
     """How many of the lines mention at least one content word of the name (on word stems)."""
-    words = {w for w in tokens(name.replace(",", " ")) if w not in _JOINERS}
+    words = {w for w in tokens(name.replace(",", " ")) if w not in JOINERS}
     return sum(1 for t in texts if words & set(tokens(t)))
 
 
-_JOINERS = frozenset([
+JOINERS = frozenset([
     "and", "of", "the", "for", "to", "in", "on", "with", "a", "an", "by", "at", "from", "under", "its", "matter",
 ])
 
@@ -308,11 +308,14 @@ def supported_parts(name: str, texts: Sequence[str]) -> str | None:
 
 
 def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, dictionary: Dictionary, *,
-              topics: np.ndarray | None = None, others: Sequence[Sequence[str]] | None = None) -> str:
+              topics: np.ndarray | None = None, others: Sequence[Sequence[str]] | None = None,
+              bank: str | None = None) -> str:
     """The name of one role: of the supported topic (or pair of topics) and the name from the nouns the
     duties act on (role_name_rules.object_name), the one that more of the duties mention; ties keep the
     topic, the catalogue's wording. `topics`: the activities' role-topic scores, when known; `others`: the
-    duty lines of the position's other roles, so a noun they all share does not name this one."""
+    duty lines of the position's other roles, so a noun they all share does not name this one; `bank`: the
+    grounded name of the nearest role-bank role (role_bank.bank_name), an official's wording, which wins
+    when more than half of the duties mention it and no fewer than mention the name chosen otherwise."""
     if not activity_texts:
         return ""
     catalogue = load_catalogue()
@@ -323,6 +326,8 @@ def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, d
         # a topic name only with the parts the duties mention
         topic_names = [supported_parts(c, activity_texts) or "" for c in (
             catalogue.topics[t].name if t is not None else "", pair_name(catalogue, *pair) if pair else "")]
+    if bank and (bank in catalogue.names or bank in catalogue.family_names.values()):
+        bank = None  # a catalogue topic's name speaks for that topic: only the topic rule may use it
     other_lines = nouns([x for role in others or () for x in role])
     obj = object_name(nouns(activity_texts), other_lines) or ""
     # in order of preference: the one topic, the duties' own nouns, the pair of topics
@@ -338,7 +343,14 @@ def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, d
             # duties' own nouns must be in more than half
             strong = (2 * cov >= n if c in topic_names else 2 * cov > n) and not is_bare(c)
             return strong, 0 if strong else cov, -candidates.index(c)
-        return max(candidates, key=rank)
+        chosen = max(candidates, key=rank)
+        # a bank name may be one word ("Refunds"): unlike a lone noun of the duties, it is an official's heading
+        if bank and 2 * _coverage(bank, activity_texts) > n and _coverage(bank, activity_texts) >= _coverage(
+                chosen, activity_texts):
+            return bank
+        return chosen
+    if bank:
+        return bank
     if topics is None:
         theme = dominant_theme(activity_comp_scores, dictionary)
         if theme:

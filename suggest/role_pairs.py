@@ -1,9 +1,10 @@
 """A learned same-role score for pairs of a JD's activities, and the grouping it drives.
 
-For each pair of activities, six cosines (`PAIR_FEATURES`): the sentence vectors centred on the JD and
+For each pair of activities, seven cosines (`PAIR_FEATURES`): the sentence vectors centred on the JD and
 as they are, the competency scores over the dictionary's Functional and Domain entries centred on the JD
-(all of them, and each line's strongest ten), TF-IDF without the duty verb, and the role-topic scores
-(suggest/role_topics.py). A logistic regression
+(all of them, and each line's strongest ten), TF-IDF without the duty verb, the role-topic scores
+(suggest/role_topics.py) and the assignments to the role bank's prototypes (suggest/role_bank.py). A
+logistic regression
 over those cosines gives the probability that an official would put the two in one role
 (`same_role_probability`); its coefficients are fitted on gold positions (`fit_logistic`) and stored in
 role_pairs.json beside this module, with the command that refits them.
@@ -31,7 +32,7 @@ import numpy as np
 from .logistic import fit_standardised
 from .role_views import centred_scores, competency_profile, lexical_features, unit_rows
 
-PAIR_FEATURES = ("embedding_centred", "embedding_raw", "scores_centred", "profile", "tfidf", "topics")
+PAIR_FEATURES = ("embedding_centred", "embedding_raw", "scores_centred", "profile", "tfidf", "topics", "bank")
 MODEL_PATH = Path(__file__).resolve().parent / "role_pairs.json"
 MIN_ROLES, MAX_ROLES = 3, 5  # the labelling guide: three to five roles per position
 MAX_ROLE_SIZE = 5  # ... of two to five duties each
@@ -59,7 +60,7 @@ def cosine_matrix(x: np.ndarray) -> np.ndarray:
 
 
 def pair_features(texts: Sequence[str], vectors: np.ndarray, scores: np.ndarray,
-                  columns: np.ndarray | None, topics: np.ndarray) -> np.ndarray:
+                  columns: np.ndarray | None, topics: np.ndarray, bank: np.ndarray) -> np.ndarray:
     """(n, n, len(PAIR_FEATURES)): each view's cosine between every two activities of one JD.
 
     Centring on the JD removes what every line shares (every line of a fisheries JD is about fisheries);
@@ -68,7 +69,8 @@ def pair_features(texts: Sequence[str], vectors: np.ndarray, scores: np.ndarray,
     "mutation" are both land records, which neither the encoder nor the dictionary profile does."""
     v = np.asarray(vectors, dtype=np.float64)
     views = [v - v.mean(axis=0, keepdims=True), v, centred_scores(scores, columns),
-             competency_profile(scores, columns), lexical_features(texts), np.asarray(topics, dtype=np.float64)]
+             competency_profile(scores, columns), lexical_features(texts), np.asarray(topics, dtype=np.float64),
+             np.asarray(bank, dtype=np.float64)]
     return np.stack([cosine_matrix(x) for x in views], axis=-1)
 
 

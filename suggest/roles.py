@@ -3,14 +3,14 @@ given its own competencies.
 
 A JD that says what its roles are ("Role 1: Budget coordination", "A. Parliament work") is trusted: its
 headings decide the groups. Otherwise the activities are grouped by a learned same-role probability
-(suggest/role_pairs.py): a logistic regression over six cosines per pair of activities (sentence vectors
+(suggest/role_pairs.py): a logistic regression over seven cosines per pair of activities (sentence vectors
 centred on the JD and raw, competency scores over Functional and Domain entries centred on the JD and cut
-to each line's strongest, TF-IDF without the duty verb, and the lines' role-topic scores from
-suggest/role_topics.py), then average linkage to n / rows_per_role roles (fitted: 3; three to five roles)
-with no role over five duties, and a role of one duty folded into the role it most probably belongs to
-where that has room. It was chosen by leave-one-position-out ARI over the 52 flat development positions
-(suggest/evaluation/roles_lopo.py: 0.522, against 0.418 without the topic cosine and 0.379 for the profile
-method before it); on the unseen fifth held-out set the topic cosine added only 0.012 (README).
+to each line's strongest, TF-IDF without the duty verb, the lines' role-topic scores from
+suggest/role_topics.py, and their assignments to the role bank's prototypes from suggest/role_bank.py),
+then average linkage to n / rows_per_role roles (fitted: 3; three to five roles) with no role over five
+duties, and a role of one duty folded into the role it most probably belongs to where that has room. It
+was chosen by leave-one-position-out ARI over the 52 flat development positions
+(suggest/evaluation/roles_lopo.py; README, Role grouping, has the figures before and after each view).
 
 `distance_threshold`, when given, selects the method before: average linkage cut at that height over a
 weighted mix of views (`role_features`: centred embedding, TF-IDF, competency profile, role topics and
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import InputError
+from .role_bank import bank_name, scored_assignments
 from .role_names import name_role, objects, parse_ahead, unique_names
 from .role_pairs import (
     PairModel,
@@ -189,26 +190,29 @@ def assign_shared(roles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def role_name(scored: Scored, group: Sequence[int], dictionary: Any, *, structured: bool,
-              topics: np.ndarray | None = None, context: Sequence[Sequence[int]] | None = None) -> str:
+              topics: np.ndarray | None = None, context: Sequence[Sequence[int]] | None = None,
+              bank: np.ndarray | None = None) -> str:
     """The JD's own heading when it has one (an official wrote it), else a name built from the activities
     (`topics`: the whole text's topic scores, when known; `context`: all the position's groups, so a word
-    every role shares does not name one of them)."""
+    every role shares does not name one of them; `bank`: the whole text's role-bank assignments)."""
     section = scored.activities[group[0]].section if structured else None
     if section:
         return section
     rows = np.asarray(group, dtype=np.int64)
     others = None if context is None else [[scored.activities[i].text for i in g] for g in context
                                            if list(g) != list(group)]
-    return name_role([scored.activities[i].text for i in group], scored.scores[rows], dictionary,
-                     topics=None if topics is None else topics[rows], others=others)
+    texts = [scored.activities[i].text for i in group]
+    official = None if bank is None else bank_name(bank[rows], texts)
+    return name_role(texts, scored.scores[rows], dictionary, topics=None if topics is None else topics[rows],
+                     others=others, bank=official)
 
 
 def role_dict(suggester: Suggester, scored: Scored, group: list[int], *, structured: bool, top_k: int,
               min_score: float, topics: np.ndarray | None = None,
-              context: Sequence[Sequence[int]] | None = None) -> dict[str, Any]:
+              context: Sequence[Sequence[int]] | None = None, bank: np.ndarray | None = None) -> dict[str, Any]:
     return {
         "name": role_name(scored, group, suggester.dictionary, structured=structured, topics=topics,
-                          context=context),
+                          context=context, bank=bank),
         "section": scored.activities[group[0]].section if structured else None,
         "activities": [activity_dict(scored.activities[i]) for i in group],
         "competencies": role_competencies(suggester, scored, group, top_k=top_k, min_score=min_score),
@@ -219,29 +223,30 @@ def activity_dict(a: Activity) -> dict[str, Any]:
     return {"index": a.index, "text": a.text, "start": a.start, "end": a.end, "section": a.section}
 
 
-def learned_groups(scored: Scored, dictionary: Any, topics: np.ndarray, model: PairModel | None = None
-                   ) -> list[list[int]]:
+def learned_groups(scored: Scored, dictionary: Any, topics: np.ndarray, bank: np.ndarray,
+                   model: PairModel | None = None) -> list[list[int]]:
     """Flat activities grouped by the learned same-role probability (suggest/role_pairs.py); `topics`:
-    the lines' role-topic scores."""
+    the lines' role-topic scores; `bank`: their role-bank assignments (role_bank.scored_assignments)."""
     model = model or load_model()
     feats = pair_features([a.text for a in scored.activities], scored.vectors, scored.scores,
-                          topic_columns(dictionary), topics)
+                          topic_columns(dictionary), topics, bank)
     return group_by_probability(same_role_probability(feats, model), model)
 
 
 def group_scored(scored: Scored, dictionary: Any, *, distance_threshold: float | None = None,
-                 topics: np.ndarray | None = None, model: PairModel | None = None) -> list[list[int]]:
-    """The role groups of one scored text: the JD's headings; else the learned same-role grouping; or,
-    when `distance_threshold` is given, the cut of the combined view cosine (the method before the learned
-    one, with role topics as `topics`: role_topics.scored_topic_scores)."""
+                 topics: np.ndarray | None = None, bank: np.ndarray | None = None,
+                 model: PairModel | None = None) -> list[list[int]]:
+    """The role groups of one scored text: the JD's headings; else the learned same-role grouping (with
+    the lines' role topics and role-bank assignments); or, when `distance_threshold` is given, the cut of
+    the combined view cosine (the method before the learned one, with role topics as `topics`)."""
     if not scored.activities:
         return []
     if has_structure(scored.activities):
         return group_by_section(scored.activities)
     if distance_threshold is None:
-        if topics is None:
-            raise ValueError("the learned grouping needs the lines' role-topic scores (topics)")
-        return learned_groups(scored, dictionary, topics, model)
+        if topics is None or bank is None:
+            raise ValueError("the learned grouping needs the lines' role-topic scores and bank assignments")
+        return learned_groups(scored, dictionary, topics, bank, model)
     feats = role_features([a.text for a in scored.activities], scored.vectors, scores=scored.scores,
                           profile_columns=topic_columns(dictionary), topics=topics,
                           families=None if topics is None else family_scores(topics, load_catalogue()))
@@ -271,12 +276,14 @@ def build_roles(suggester: Suggester, text: str | bytes, *, scored: Scored | Non
     if ahead is not None:
         ahead.result()
     structured = has_structure(scored.activities)
-    topics = None
+    topics = bank = None
     if not structured:
         objects([a.text for a in scored.activities])  # one parser batch for the whole JD, before naming
         topics = scored_topic_scores(scored, suggester.encoder)
-    groups = group_scored(scored, suggester.dictionary, distance_threshold=distance_threshold, topics=topics)
+        bank = scored_assignments(scored, suggester.encoder, suggester.settings.resolved_cache_dir)
+    groups = group_scored(scored, suggester.dictionary, distance_threshold=distance_threshold, topics=topics,
+                          bank=bank)
     roles = [role_dict(suggester, scored, g, structured=structured, top_k=top_k, min_score=min_score,
-                       topics=topics, context=groups) for g in groups]
+                       topics=topics, context=groups, bank=bank) for g in groups]
     names = unique_names([r["name"] for r in roles], [[a["text"] for a in r["activities"]] for r in roles])
     return assign_shared([{**r, "name": n} for r, n in zip(roles, names)])

@@ -22,7 +22,8 @@ def test_pair_features_are_symmetric_cosines_one_per_view():
     rng = np.random.default_rng(0)
     vectors, scores = rng.normal(size=(4, 8)), rng.random(size=(4, 6))
     topics = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.8]])
-    f = P.pair_features(texts, vectors, scores, np.array([True] * 5 + [False]), topics)
+    bank = np.array([[0.0, 0.7, 0.3], [0.0, 0.6, 0.4], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])  # the last: a Hindi line
+    f = P.pair_features(texts, vectors, scores, np.array([True] * 5 + [False]), topics, bank)
     assert f.shape == (4, 4, len(P.PAIR_FEATURES))
     assert np.allclose(f, f.transpose(1, 0, 2))
     assert np.all(f <= 1.0 + 1e-9) and np.all(f >= -1.0 - 1e-9)
@@ -33,6 +34,8 @@ def test_pair_features_are_symmetric_cosines_one_per_view():
     assert tfidf[0, 1] > 0 and tfidf[0, 2] == 0 and tfidf[2, 3] == 0
     topic = f[:, :, P.PAIR_FEATURES.index("topics")]
     assert topic[0, 1] > 0.9 and topic[0, 2] == 0 and topic[2, 3] > 0.9
+    near = f[:, :, P.PAIR_FEATURES.index("bank")]
+    assert near[0, 1] > 0.9 and near[0, 2] == 0 and near[2, 3] == 0 and near[3, 3] == 0
 
 
 def test_upper_pairs_skip_unlabelled_activities():

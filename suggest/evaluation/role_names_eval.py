@@ -110,7 +110,7 @@ def name_gold_groups(suggester: Any, positions: list[dict[str, Any]]) -> list[di
         groups = gold_groups(p.truth, len(gold["roles"]))
         keep = [k for k, g in enumerate(groups) if g]
         names = [R.role_name(p.scored, groups[k], suggester.dictionary, structured=False, topics=p.topics,
-                             context=[groups[j] for j in keep]) for k in keep]
+                             context=[groups[j] for j in keep], bank=p.bank) for k in keep]
         names = N.unique_names(names, [[p.activities[i].text for i in groups[k]] for k in keep])
         for k, name in zip(keep, names):
             texts = [p.activities[i].text for i in groups[k]]

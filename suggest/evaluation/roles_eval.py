@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import role_bank as B
 from .. import role_names as N
 from .. import role_pairs as RP
 from .. import role_topics as T
@@ -132,6 +133,7 @@ class Prepared:
     truth: list[int | None]
     scored: Any = None  # the suggester's Scored, for naming and per-role ranking
     topics: np.ndarray | None = None  # role-topic scores (role_topics.scored_topic_scores)
+    bank: np.ndarray | None = None  # role-bank assignments (role_bank.scored_assignments)
 
 
 def default_gold_path() -> Path:
@@ -152,9 +154,11 @@ def prepare(suggester: Any, positions: list[dict[str, Any]]) -> list[Prepared]:
         scored = suggester.score(p["text"])
         acts = scored.activities or segment(p["text"])
         topics = T.scored_topic_scores(scored, suggester.encoder) if scored.activities else None
+        bank = (B.scored_assignments(scored, suggester.encoder, suggester.settings.resolved_cache_dir)
+                if scored.activities else None)
         out.append(Prepared(str(p["id"]), bool(p.get("structured")), str(p.get("split", "dev")), acts,
                             scored.vectors, scored.scores, gold_labels(p["text"], p["roles"], acts), scored,
-                            topics))
+                            topics, bank))
     return out
 
 
@@ -189,7 +193,7 @@ def learned_groups_of(p: Prepared, columns: np.ndarray | None = None, model: RP.
     if R.has_structure(p.activities):
         return R.group_by_section(p.activities)
     model = model or RP.load_model()
-    feats = RP.pair_features([a.text for a in p.activities], p.vectors, p.scores, columns, p.topics)
+    feats = RP.pair_features([a.text for a in p.activities], p.vectors, p.scores, columns, p.topics, p.bank)
     return RP.group_by_probability(RP.same_role_probability(feats, model), model)
 
 
@@ -254,7 +258,8 @@ def role_checks(suggester: Any, p: Prepared, groups: list[list[int]], *, dedupe:
     structured = R.has_structure(p.activities)
     topics = None if structured or not topical else p.topics
     roles = [R.role_dict(suggester, p.scored, g, structured=structured, top_k=suggester.settings.top_k,
-                         min_score=suggester.settings.min_score, topics=topics, context=groups) for g in groups]
+                         min_score=suggester.settings.min_score, topics=topics, context=groups,
+                         bank=None if topics is None else p.bank) for g in groups]
     names = N.unique_names([r["name"] for r in roles], [[a["text"] for a in r["activities"]] for r in roles])
     if dedupe:
         roles = R.assign_shared(roles)

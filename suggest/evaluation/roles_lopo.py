@@ -30,7 +30,7 @@ from .roles_eval import Prepared, _stat, ari_groups, ari_truth, groups_of, prepa
 GOLD_DIR = Path(__file__).resolve().parents[2] / "eval" / "gold"
 # named one by one: a held-out file written later must be asked for, never picked up by a glob
 DEVELOPMENT_GOLD = ("roles.jsonl", "roles_heldout.jsonl", "roles_heldout2.jsonl", "roles_heldout3.jsonl",
-                    "roles_heldout4.jsonl")
+                    "roles_heldout4.jsonl", "roles_heldout5.jsonl")
 ROWS_PER_ROLE_GRID = (3.0, 3.5, 4.0, 4.5)
 L2 = 1.0
 THRESHOLDS = tuple(round(0.50 + 0.05 * i, 2) for i in range(11))
@@ -45,7 +45,7 @@ def development_positions(suggester: Any, paths: Sequence[Path] | None = None) -
 
 
 def features_of(p: Prepared, columns: np.ndarray | None) -> np.ndarray:
-    return P.pair_features([a.text for a in p.activities], p.vectors, p.scores, columns, p.topics)
+    return P.pair_features([a.text for a in p.activities], p.vectors, p.scores, columns, p.topics, p.bank)
 
 
 def fit_model(feats: Sequence[np.ndarray], truths: Sequence[Sequence[int | None]], *,

@@ -1,0 +1,117 @@
+"""The role bank (suggest/role_bank.py and models/role_bank/roles.jsonl): the file's shape, that no gold
+duty leaked into it, the prototypes and their cache, the soft assignments and the grounded names.
+
+A fake encoder (a fixed word-count vector) is used only for the cache and the pure rules; the slow test
+reads the real bank with the real model on a JD of our own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from suggest import role_bank as B
+
+GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold"
+
+
+class WordEncoder:
+    """Counts of a few words: enough to tell RTI lines from Parliament lines, and counts its calls."""
+
+    model_id, revision = "words", "1"
+    WORDS = ("rti", "appeal", "parliament", "question", "cash", "salary")
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        return np.array([[t.lower().count(w) + 0.01 for w in self.WORDS] for t in texts], dtype=np.float32)
+
+
+TINY_BANK = B.parse_bank("\n".join(json.dumps(p) for p in [
+    {"id": "T1", "roles": [{"name": "RTI matters", "activities": ["Reply to RTI applications", "Hear RTI appeals"]},
+                           {"name": "Parliament questions", "activities": ["Answer Parliament questions",
+                                                                           "Track Parliament assurances"]}]},
+    {"id": "T2", "roles": [{"name": "Cash and salary", "activities": ["Draw salary bills", "Keep the cash book"]},
+                           {"name": "Appeals before SAT", "activities": ["Defend appeals before the SAT"]}]},
+]))
+
+
+def test_the_bundled_bank_has_roles_of_two_to_five_duties_and_one_name_each():
+    bank = B.load_bank()
+    assert len(bank.roles) >= 800 and len(bank.names) == len(bank.roles)
+    assert all(2 <= len(r) <= 5 for r in bank.roles)
+    assert all(n.strip() for n in bank.names)
+    lines, owners = bank.duties()
+    assert len(lines) == len(owners) and owners.max() == len(bank.roles) - 1
+
+
+def test_no_gold_duty_is_in_the_bank():
+    """The bank must not hold a duty of any role gold file: grouping and names are measured on them."""
+    said = {d.strip().lower() for r in B.load_bank().roles for d in r}
+    gold = {a.strip().lower() for f in GOLD.glob("roles*.jsonl") for line in f.read_text().splitlines()
+            if line.strip() for role in json.loads(line)["roles"] for a in role["activities"]}
+    assert gold and not (said & gold)
+
+
+def test_centroids_are_unit_means_of_each_roles_unit_vectors():
+    v = np.array([[2.0, 0.0], [0.0, 3.0], [1.0, 1.0]])
+    c = B.centroids(v, np.array([0, 0, 1]), 2)
+    assert np.allclose(c[0], [2 ** -0.5, 2 ** -0.5]) and np.allclose(c[1], [2 ** -0.5, 2 ** -0.5])
+    assert np.allclose(np.linalg.norm(c, axis=1), 1.0)
+
+
+def test_assignments_are_a_softmax_over_the_nearest_prototypes_and_skip_unusable_rows():
+    protos = np.eye(3)
+    a = B.assignments(np.array([[1.0, 0.2, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 1.0]]), protos, top=2,
+                      usable=[True, True, False])
+    assert np.allclose(a[:2].sum(axis=1), 1.0) and (a[:2] > 0).sum(axis=1).tolist() == [2, 2]
+    assert a[0, 0] > a[0, 1] > 0 and a[0, 2] == 0
+    assert not a[2].any()  # a Hindi line's vector comes from another model
+    assert not B.assignments(np.ones((2, 5)), protos).any()  # another width: nothing to compare
+
+
+def test_prototypes_are_encoded_once_then_read_from_the_cache_folder(tmp_path):
+    enc = WordEncoder()
+    first = B.bank_centroids(enc, TINY_BANK, tmp_path)
+    assert enc.calls == 1 and first.shape == (4, len(WordEncoder.WORDS))
+    assert len(list(tmp_path.glob("role_bank-*.npy"))) == 1
+    B._CENTROIDS.clear()  # a new process
+    again = B.bank_centroids(enc, TINY_BANK, tmp_path)
+    assert enc.calls == 1 and np.allclose(first, again)
+
+
+def test_a_group_is_named_after_its_nearest_bank_role_only_with_words_its_duties_say():
+    enc = WordEncoder()
+    protos = B.bank_centroids(enc, TINY_BANK)
+    rti = ["Transfer RTI applications to the CPIO", "Dispose of RTI first appeals"]
+    rows = B.assignments(enc.encode(rti), protos)
+    assert B.nearest_role(rows) == 0
+    assert B.bank_name(rows, rti, TINY_BANK) == "RTI matters"
+    # a part the duties never mention is cut; a name left with an unsaid word is refused
+    assert B.grounded_name("Cash and salary", ["Draw the salary of staff"]) == "Salary"
+    assert B.grounded_name("Appeals before SAT", ["Defend GST appeals in the tribunal"]) is None
+    assert B.nearest_role(np.zeros((2, 4))) is None
+
+
+@pytest.mark.slow
+def test_real_bank_names_and_groups_a_flat_jd(tmp_path):
+    from suggest import roles as R
+    from suggest.settings import Settings
+    from suggest.suggester import Suggester
+
+    s = Suggester.from_settings(Settings(data_dir=tmp_path))
+    text = ("Duties:\n1. Reply to RTI applications within thirty days.\n2. Put up first appeals under the RTI Act "
+            "to the appellate authority.\n3. Draw the monthly salary bills of staff through PFMS.\n4. Maintain the "
+            "cash book and reconcile it with the bank.\n5. Prepare replies to Lok Sabha questions.\n6. Keep the "
+            "register of Parliament assurances up to date.\n")
+    scored = s.score(text)
+    rows = B.scored_assignments(scored, s.encoder, s.settings.resolved_cache_dir)
+    assert rows.shape == (6, len(B.load_bank().roles)) and np.allclose(rows.sum(axis=1), 1.0)
+    assert list(Path(s.settings.resolved_cache_dir).glob("role_bank-*.npy"))
+    roles = R.build_roles(s, text, scored=scored)
+    together = {frozenset(a["index"] for a in r["activities"]) for r in roles}
+    assert frozenset({0, 1}) in together and frozenset({4, 5}) in together
