@@ -47,6 +47,11 @@ _SEP = r"(?:\s*:|\s+[-\u2013\u2014](?=\s))\s*"
 _KEYED = [(name, re.compile(rf"^(?:{alts}){_SEP}(?P<v>\S.*)$", re.IGNORECASE)) for name, alts in _KEYS.items()]
 
 _UNKEYED = [
+    # a prose JD's opening description: "The Executive Officer is the chief administrative officer of …"
+    ("designation", re.compile(r"^(?:the\s+)?(?!(?:he|she|it|this|they)\b)(?P<v>[a-z][\w()/&.' -]{2,60}?)\s+"
+                               r"(?:is|shall be|will be|acts as|functions as)\s+the\s+(?:chief\s+|principal\s+|"
+                               r"overall\s+|senior(?:most)?\s+)?(?:executive|administrative|controlling|head|"
+                               r"in-charge)\b", re.IGNORECASE)),
     ("reports_to", re.compile(r"^(?:(?:the\s+)?(?:officer|incumbent|post(?:\s*holder)?|position|he\s*/\s*she|he|she|"
                               r"you)\s+)?(?:reports|reporting|(?:will|shall)\s+report)\s+(?:directly\s+)?to\b[\s,:]*"
                               r"(?P<v>\S.*)$", re.IGNORECASE)),
@@ -121,7 +126,7 @@ def header_fields(text: str, start: int, end: int, *, bulleted: bool = False, to
     for name, rx in _UNKEYED:
         m = rx.match(body)
         if m and (name != "pay_level" or _PAY.search(body)) and (name != "grade" or len(words) <= 8):
-            return [(name, *_trim(text, b0 + m.start("v"), b0 + len(body)))]
+            return [(name, *_trim(text, b0 + m.start("v"), b0 + m.end("v")))]
     # a line of digits or marks has no words (schemathesis sent "00": IndexError, 500)
     first = verb_base(words[0]) if words else None
     if _PAY.search(body) and len(words) <= 12 and first is None \
@@ -144,8 +149,28 @@ def context_cells(text: str, cells: list[tuple[int, int]], *, top: bool = False
     cell gives a field, and at least one is keyed or (`top`) no duty has been read yet ("SDO (Roads), PWD
     | Sub-Division Kaithal" as a title). None otherwise: a work-allocation row has a work cell, which gives
     no field, and its header row has no keys."""
+    pair = key_value_cells(text, cells)
+    if pair is not None:
+        return pair
     found = [header_fields(text, a, b, top=True) for a, b in cells]
     return found if all(found) and (top or any(keyed_fields(text, a, b) for a, b in cells)) else None
+
+
+_BARE_KEYS = [(name, re.compile(rf"^(?:{alts})\s*:?$", re.IGNORECASE)) for name, alts in _KEYS.items()]
+
+
+def key_value_cells(text: str, cells: list[tuple[int, int]]) -> list[list[tuple[str, int, int]]] | None:
+    """A two-column header row, "Reports to | Deputy Director", read as "Reports to: Deputy Director": the
+    key cell gives nothing and the value cell the field. None when the first cell is not a bare key, or
+    when the row heads a table's columns ("Section | Work allotted")."""
+    roles = column_roles(text, cells) if len(cells) == 2 else None
+    if len(cells) != 2 or (roles is not None and ("work" in roles or "serial" in roles)):
+        return None
+    (ka, kb), (va, vb) = cells
+    name = next((n for n, rx in _BARE_KEYS if rx.match(text[ka:kb].strip())), None)
+    if name is None or not text[va:vb].strip():
+        return None
+    return [[], [(name, *_trim(text, va, vb))]]
 
 
 def _designation(text: str, a: int, b: int, top: bool) -> list[tuple[str, int, int]]:

@@ -111,7 +111,7 @@ def bank_centroids(encoder: Any, bank: Bank | None = None, cache_dir: Path | Non
             tmp = cached.with_suffix(".tmp.npy")
             np.save(tmp, c)
             tmp.replace(cached)  # a reader never sees half a file
-    _CENTROIDS[key] = c
+    _CENTROIDS[key] = c = np.asarray(c, dtype=np.float64)  # stored small, used without a per-call copy
     return c
 
 

@@ -9,7 +9,7 @@ to each line's strongest, TF-IDF without the duty verb, the lines' role-topic sc
 suggest/role_topics.py, and their assignments to the role bank's prototypes from suggest/role_bank.py),
 then average linkage to n / rows_per_role roles (fitted: 3; three to five roles) with no role over five
 duties, and a role of one duty folded into the role it most probably belongs to where that has room. It
-was chosen by leave-one-position-out ARI over the 52 flat development positions
+was chosen by leave-one-position-out ARI over the flat development positions
 (suggest/evaluation/roles_lopo.py; README, Role grouping, has the figures before and after each view).
 
 `distance_threshold`, when given, selects the method before: average linkage cut at that height over a

@@ -315,6 +315,30 @@ def test_pipe_row_with_a_work_cell_keeps_the_duty_and_reads_the_key_as_context()
     assert jd.context.designation == "Section Officer"
 
 
+def test_a_two_column_key_value_header_is_context_and_a_column_header_row_still_heads_a_table():
+    jd = read_jd("Post | Block Agriculture Officer\n"
+                 "Reports to | Deputy Director of Agriculture\n"
+                 "1) Inspect fertiliser shops and check stock registers.\n"
+                 "2) Conduct crop cutting experiments for PMFBY.\n")
+    assert [a.text for a in jd.activities] == ["Inspect fertiliser shops and check stock registers.",
+                                               "Conduct crop cutting experiments for PMFBY."]
+    assert jd.context.designation == "Block Agriculture Officer"
+    assert jd.context.reports_to == "Deputy Director of Agriculture"
+    table = read_jd("Section | Work allotted\nBudget | Prepare the budget estimates and revised estimates\n")
+    assert [a.text for a in table.activities] == ["Prepare the budget estimates and revised estimates"]
+    assert table.context.department is None
+
+
+def test_a_prose_jd_that_opens_by_describing_the_post_gives_its_designation_not_a_duty():
+    jd = read_jd("The Executive Officer is the chief administrative officer of the Nagar Panchayat. He assesses "
+                 "property tax on new buildings. He registers births and deaths.")
+    assert jd.context.designation == "Executive Officer"
+    assert [a.text for a in jd.activities] == ["He assesses property tax on new buildings.",
+                                               "He registers births and deaths."]
+    # what the post is for is a duty: only "is the (chief) executive / administrative / head …" describes it
+    assert len(segment("The officer is the appellate authority under the RTI Act.")) == 1
+
+
 def test_responsible_for_is_a_lead_in_even_before_a_nominal_duty():
     assert texts("The Pay and Accounts Officer is responsible for pre-check of bills submitted by the DDOs.") == [
         "pre-check of bills submitted by the DDOs."]

@@ -130,6 +130,20 @@ class Services:
             except Exception as exc:
                 self.errors["database"] = str(exc)
         self.watcher.start()
+        if self.suggester is not None:
+            self._warm_role_bank()
+
+    def _warm_role_bank(self) -> None:
+        """The role bank's prototypes, read from the cache or encoded once (about 20 s on 2 cores when
+        `models prepare` has not run), after the service is ready, so a first `roles` call does not wait."""
+        from ..role_bank import bank_centroids
+        from ..workers import cache_lock
+
+        try:
+            with cache_lock(self.settings.resolved_cache_dir):
+                bank_centroids(self.suggester.encoder, cache_dir=self.settings.resolved_cache_dir)
+        except Exception:  # roles still work: the first call encodes the bank itself
+            log.exception("role bank prototypes not prepared")
 
     def _active_or_base(self):
         """The active version when the database names one this server can build; else the base (the
