@@ -169,12 +169,14 @@ def read(path: Path) -> list[dict[str, Any]]:
 
 
 # The groups the readers judged, built by `build_roles` at the commits the reviews name (H11-H20 at
-# 50e3525, H21-H30 at 7488b9e, H51-H60 at 21a127b, H61-H70 at a293c47); the grouping has changed for some since.
+# 50e3525, H21-H30 at 7488b9e, H51-H60 at 21a127b, H61-H70 at a293c47,
+# H71-H80 at eee6992); the grouping has changed for some since.
 JUDGED = Path(__file__).resolve().parents[2] / "eval" / "reports" / "role-names3" / "judged_groups.json"
 REVIEWS = {"heldout2": ("roles_heldout2.jsonl", "role_names_review_heldout2.jsonl"),
            "heldout3": ("roles_heldout3.jsonl", "role_names_review_heldout3.jsonl"),
            "heldout6": ("roles_heldout6.jsonl", "role_names_review_heldout6.jsonl"),
-           "heldout7": ("roles_heldout7.jsonl", "role_names_review_heldout7.jsonl")}
+           "heldout7": ("roles_heldout7.jsonl", "role_names_review_heldout7.jsonl"),
+           "heldout8": ("roles_heldout8.jsonl", "role_names_review_heldout8.jsonl")}
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
