@@ -26,6 +26,10 @@ from typing import Any
 
 import numpy as np
 
+from .role_names import JOINERS, supported_parts
+from .role_topics import tokens
+from .role_views import unit_rows
+
 # a duty is read over its TOP nearest prototypes, softmax at TEMPERATURE on the cosine: chosen by
 # leave-one-position-out ARI on the 52 flat development positions (0.05/20 and 0.1/50 were within 0.012)
 TEMPERATURE = 0.1
@@ -74,18 +78,12 @@ def load_bank(path: str | None = None) -> Bank:
     return parse_bank(Path(path or bank_path()).read_text(encoding="utf-8"))
 
 
-def unit(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    norms = np.linalg.norm(x, axis=-1, keepdims=True)
-    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
-
-
 def centroids(vectors: np.ndarray, owners: np.ndarray, n_roles: int) -> np.ndarray:
     """(n_roles, d): each role's mean unit duty vector, itself made unit length."""
-    v = unit(vectors)
+    v = unit_rows(np.asarray(vectors, dtype=np.float64))
     sums = np.zeros((n_roles, v.shape[1]))
     np.add.at(sums, owners, v)
-    return unit(sums)
+    return unit_rows(sums)
 
 
 _CENTROIDS: dict[tuple[str, str], np.ndarray] = {}
@@ -124,7 +122,7 @@ def assignments(vectors: np.ndarray, prototypes: np.ndarray, *, usable: Sequence
     out = np.zeros((v.shape[0], p.shape[0]))
     if v.size == 0 or p.size == 0 or v.shape[1] != p.shape[1]:
         return out
-    sims = unit(v) @ p.T
+    sims = unit_rows(v) @ p.T
     k = min(top, p.shape[0])
     # the k largest per row (a partition, not a sort: thousands of prototypes, a dozen lines)
     keep = np.argpartition(-sims, k - 1, axis=1)[:, :k]
@@ -155,9 +153,6 @@ def nearest_role(rows: np.ndarray) -> int | None:
 def grounded_name(name: str, texts: Sequence[str]) -> str | None:
     """A bank role's name cut to the parts the duties mention (role_names.supported_parts), and kept only
     when every content word left is in the duties: "Appeals before SAT" must not name GST appeals."""
-    from .role_names import JOINERS, supported_parts
-    from .role_topics import tokens
-
     kept = supported_parts(name, texts)
     if not kept:
         return None

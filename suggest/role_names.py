@@ -345,10 +345,8 @@ def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, d
             return strong, 0 if strong else cov, -candidates.index(c)
         chosen = max(candidates, key=rank)
         # a bank name may be one word ("Refunds"): unlike a lone noun of the duties, it is an official's heading
-        if bank and 2 * _coverage(bank, activity_texts) > n and _coverage(bank, activity_texts) >= _coverage(
-                chosen, activity_texts):
-            return bank
-        return chosen
+        said = _coverage(bank, activity_texts) if bank else 0
+        return bank if 2 * said > n and said >= _coverage(chosen, activity_texts) else chosen
     if bank:
         return bank
     if topics is None:
