@@ -333,3 +333,57 @@ def _pair(a: str, b: str) -> str:
 
 def _cap(name: str) -> str:
     return name[:1].upper() + name[1:]
+
+
+# Words that say what kind of work a role is without naming its object ("Teacher service matters",
+# "Gram Panchayat supervision"): a bank name may use them though the duties do not (role_bank.grounded_name)
+PROCESS_WORDS = frozenset(tokens(
+    "management administration services service matters affairs operations supervision monitoring control "
+    "upkeep coordination formulation planning reporting processing scrutiny handling execution implementation "
+    "compliance oversight tracking review"))
+_DUTY_NOUNS: dict[str, set[str]] = {}
+for _verb_word, _noun in VERB_NOUNS.items():
+    _DUTY_NOUNS.setdefault(tokens(_noun)[0], set()).add(tokens(_verb_word)[0])
+
+
+def said_in(word: str, said: set[str]) -> bool:
+    """A name's word stem is in the duties' stems, or is the noun of a verb they use ("inspection" for
+    "inspect")."""
+    return word in said or bool(_DUTY_NOUNS.get(word, set()) & said)
+
+
+def duty_coverage(name: str, texts: Sequence[str], joiners: frozenset[str]) -> int:
+    """How many duties say at least one content word of the name, or its verb."""
+    words = [w for w in tokens(name.replace(",", " ")) if w not in joiners]
+    return sum(1 for t in texts if any(said_in(w, set(tokens(t))) for w in words))
+
+
+def fully_said(name: str, texts: Sequence[str], joiners: frozenset[str]) -> bool:
+    """Every content word of the name is in the duties or is the noun of a verb they use."""
+    said = set(tokens(" ".join(texts)))
+    return all(said_in(w, said) for w in tokens(name.replace(",", " ")) if w not in joiners)
+
+
+def weak_name(name: str, texts: Sequence[str], joiners: frozenset[str]) -> bool:
+    """A name readers rejected most: two or more parts of which one comes from a single duty of three or
+    more ("Seats and government hostels"), or a part that is the people or body dealt with ("Colleges and
+    students")."""
+    parts = [p for p in re.split(r",\s*|\s+and\s+", name) if p]
+    if len(parts) >= 2 and len(texts) >= 3 and min(duty_coverage(p, texts, joiners) for p in parts) <= 1:
+        return True
+    return any(_is_party(p) for p in parts)
+
+
+def bank_wins(bank: str, chosen: str, texts: Sequence[str], joiners: frozenset[str]) -> bool:
+    """Whether a bank role's name (role_bank.grounded_name) replaces the name chosen from the duties. It may
+    be one word ("Refunds"): unlike a lone noun of the duties, it is an official's heading. Said in full, it
+    wins where more than half of the duties say it and no fewer than say the chosen name; with a word of kind
+    the duties do not say ("supervision"), only over a name readers reject (`weak_name`) and where half
+    say it. With grounded_name's words of kind, this took the names' overlap with the gold names from 0.408
+    to 0.440 on the 345 gold role groups of the 84 flat development positions."""
+    said, n = duty_coverage(bank, texts, joiners), len(texts)
+    if not said:
+        return False
+    if 2 * said > n and said >= duty_coverage(chosen, texts, joiners) and fully_said(bank, texts, joiners):
+        return True
+    return 2 * said >= n and weak_name(chosen, texts, joiners)

