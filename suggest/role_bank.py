@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .role_name_rules import PROCESS_WORDS, is_bare, said_in
+from .role_name_rules import PROCESS_WORDS, is_bare, only_parties, said_in
 from .role_names import JOINERS, supported_parts
 from .role_topics import tokens
 from .role_views import unit_rows
@@ -163,8 +163,10 @@ def grounded_name(name: str, texts: Sequence[str]) -> str | None:
     says what kind of work it is ("supervision", role_name_rules.PROCESS_WORDS): "Appeals before SAT" must
     not name GST appeals, nor "Farmer grievances" a public grievance desk."""
     kept = supported_parts(name, texts)
-    if not kept or (kept != name and is_bare(kept)):
-        return None  # "Stores" cut from "Stores and consumables" is a fragment, not the official's heading
+    if not kept or (kept != name and is_bare(kept)) or only_parties(kept):
+        # "Stores" cut from "Stores and consumables" is a fragment, not the official's heading; "Instructors"
+        # names whom the work is about, not the work (both readers of H81-H100 rejected it)
+        return None
     said = set(tokens(" ".join(texts)))
     words = [w for w in tokens(kept.replace(",", " ")) if w not in JOINERS]
     if not words or not any(said_in(w, said) for w in words):

@@ -60,7 +60,8 @@ PARTIES = frozenset(["owner", "owners", "landowners", "seekers", "employers", "e
                      "taxpayers", "assessees", "dealers", "licensees", "vendors", "contractors", "suppliers",
                      "builders", "workers", "persons", "people", "citizens", "residents", "farmers", "patients",
                      "visitors", "investors", "entrepreneurs", "authority", "authorities", "committee",
-                     "committees", "council", "board", "agency", "agencies", "premises", "houses", "sites"])
+                     "committees", "council", "board", "agency", "agencies", "premises", "houses", "sites",
+                     "instructors", "teachers", "trainees", "fishermen", "fishers", "pensioners", "officials"])
 # Heads that keep what they are of even though they are not action nouns: "theft of power"
 OF_HEADS = frozenset(["theft", "misuse", "pilferage", "leakage", "value"])
 # Modifiers that say when or how often, not what: "monthly indent" is an indent of something
@@ -362,6 +363,12 @@ def fully_said(name: str, texts: Sequence[str], joiners: frozenset[str]) -> bool
     """Every content word of the name is in the duties or is the noun of a verb they use."""
     said = set(tokens(" ".join(texts)))
     return all(said_in(w, said) for w in tokens(name.replace(",", " ")) if w not in joiners)
+
+
+def only_parties(name: str) -> bool:
+    """Every part of the name is the people, body or place dealt with ("Instructors", "Colleges and students")."""
+    parts = [p for p in re.split(r",\s*|\s+and\s+", name) if p]
+    return bool(parts) and all(_is_party(p) for p in parts)
 
 
 def weak_name(name: str, texts: Sequence[str], joiners: frozenset[str]) -> bool:

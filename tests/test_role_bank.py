@@ -105,6 +105,8 @@ def test_a_bank_name_may_add_a_word_of_kind_or_the_noun_of_a_duty_verb_but_no_ne
     grievances = ["Reply to public grievances on CPGRAMS", "Review pending grievances every week"]
     assert B.grounded_name("Farmer grievances", grievances) is None  # farmers are a new thing
     assert B.grounded_name("Supervision", grievances) is None  # a word of kind alone says nothing the duties do
+    instructors = ["Post the instructors to the trades", "Check the attendance of the instructors"]
+    assert B.grounded_name("Instructors", instructors) is None  # whom the work is about, not the work
 
 
 def test_the_first_of_the_nearest_bank_roles_with_a_grounded_name_names_the_group():

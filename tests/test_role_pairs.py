@@ -118,10 +118,10 @@ def test_lopo_estimate_on_the_development_positions(real_suggester):
 
     prepared = L.development_positions(real_suggester)
     res = L.lopo_report(prepared, topic_columns(real_suggester.dictionary))
-    assert res["learned"]["all"]["n"] == 84 and res["headed"]["mean"] == 1.0
-    # measured with the default adapter over 84 positions (H11-H78 added after their once-only checks), with
-    # the role-topic and role-bank cosines as features, 2026-11-30: 0.518, held-out 1 0.620 (previous method
-    # under the same protocol: 0.343); floors just under
+    assert res["learned"]["all"]["n"] == 100 and res["headed"]["mean"] == 1.0
+    # measured with the default adapter over 100 positions (H11-H98 added after their once-only checks), with
+    # the role-topic and role-bank cosines as features, 2026-11-30: 0.537, held-out 1 0.637 (previous method
+    # under the same protocol: 0.344); floors just under
     assert res["learned"]["all"]["mean"] >= 0.50
     assert res["learned"]["all"]["mean"] > res["previous"]["all"]["mean"] + 0.1
     assert res["learned"]["heldout"]["mean"] >= 0.52
@@ -138,26 +138,3 @@ def test_a_single_duty_joins_the_nearest_role_with_room():
     assert merge_singletons(d, groups) == [[0, 1, 2, 3, 4, 5], [6, 7]]
     assert merge_singletons(d, groups, limit=0.05) == groups
 
-
-def test_refinement_moves_a_duty_linkage_left_in_the_wrong_role():
-    # duties 0-2 one role, 3-5 another; duty 2 was put with 3-5 (as a greedy merge on a near tie can)
-    p = np.full((6, 6), 0.1)
-    p[np.ix_([0, 1, 2], [0, 1, 2])] = 0.9
-    p[np.ix_([3, 4, 5], [3, 4, 5])] = 0.9
-    assert P.refine_groups(p, [[0, 1], [2, 3, 4, 5]]) == [[0, 1, 2], [3, 4, 5]]
-    # a right partition stays as it is
-    assert P.refine_groups(p, [[0, 1, 2], [3, 4, 5]]) == [[0, 1, 2], [3, 4, 5]]
-
-
-def test_refinement_never_empties_a_role_or_grows_one_past_the_cap():
-    p = np.full((6, 6), 0.9)  # every pair likely: everything would join one role
-    out = P.refine_groups(p, [[0], [1, 2], [3, 4, 5]], cap=3)
-    assert len(out) == 3 and max(len(g) for g in out) <= 3
-    assert sorted(i for g in out for i in g) == list(range(6))
-
-
-def test_two_duties_are_swapped_when_no_single_move_has_room():
-    p = np.full((4, 4), 0.1)
-    p[0, 1] = p[1, 0] = p[2, 3] = p[3, 2] = 0.95
-    # cap 2: neither duty can move alone, a swap fixes both roles
-    assert P.refine_groups(p, [[0, 2], [1, 3]], cap=2) == [[0, 1], [2, 3]]

@@ -176,7 +176,9 @@ REVIEWS = {"heldout2": ("roles_heldout2.jsonl", "role_names_review_heldout2.json
            "heldout3": ("roles_heldout3.jsonl", "role_names_review_heldout3.jsonl"),
            "heldout6": ("roles_heldout6.jsonl", "role_names_review_heldout6.jsonl"),
            "heldout7": ("roles_heldout7.jsonl", "role_names_review_heldout7.jsonl"),
-           "heldout8": ("roles_heldout8.jsonl", "role_names_review_heldout8.jsonl")}
+           "heldout8": ("roles_heldout8.jsonl", "role_names_review_heldout8.jsonl"),
+           "heldout9": ("roles_heldout9.jsonl", "role_names_review_heldout9.jsonl"),
+           "heldout10": ("roles_heldout10.jsonl", "role_names_review_heldout10.jsonl")}
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
