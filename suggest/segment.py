@@ -35,7 +35,15 @@ from .jd_context import (
     work_cells,
 )
 from .task_lists import task_items
-from .verbs import COMPLEMENT, DUTY_VERBS, NOUN_NEXT, REFERS_BACK, verb_base
+from .verbs import (
+    COMPLEMENT,
+    DEVA_LETTERS,
+    DUTY_VERBS,
+    NOUN_NEXT,
+    REFERS_BACK,
+    hindi_duty,
+    verb_base,
+)
 
 __all__ = ["Activity", "PositionContext", "Segmented", "classify_line", "preload_sentencizer", "read_jd", "segment"]
 
@@ -45,16 +53,8 @@ _MARKER = re.compile(
     r"^\s*(?:[-\u2013\u2014\u2022*\u00b7\u25aa\u25cf\u25e6\u2023\u2043>\u25cb\u25b8\u25ba\u25c6\u00bb\u2713\u2714\u27a2\u27a4\u25a0\u25a1\u2666\u2756]+|\(?\d{1,3}(?:\.\d{1,3})*[.)]|"
     r"\(?[A-Za-z][.)]|\(?[ivxIVX]{1,6}[.)]|\([A-Za-z0-9]{1,4}\)|\(?[\u0915-\u0939][.)])\s+"
 )
-# Devanagari letters and signs, without the danda (।, ॥), digits and the abbreviation sign
-_DEVA = "\u0900-\u0963\u0971-\u097f"
+_DEVA = DEVA_LETTERS
 _DANDA = re.compile(r"[\u0964\u0965]+")
-# Hindi puts the verb last: a duty ends in an infinitive (करना), a polite imperative (करें) or a future or
-# present form (करेगा, करते हैं). Nouns that end like an infinitive are listed so a heading such as
-# "प्रधानमंत्री आवास योजना" is not read as a duty.
-_HINDI_DUTY_END = re.compile(r"(?:ना|नी|ें|एं|ेगा|ेगी|ेंगे|ाएगा|ाएगी|ाएंगे|है|हैं)$")
-_HINDI_NOUN_NA = {"योजना", "सूचना", "अधिसूचना", "घटना", "रचना", "संरचना", "तुलना", "गणना", "भावना", "कल्पना",
-                  "प्रस्तावना", "प्रार्थना", "आलोचना", "सांत्वना", "कामना", "चेतना", "वंदना", "मीना", "सेना",
-                  "जुर्माना", "खजाना", "पैमाना", "ठिकाना", "घराना", "कोना", "सोना", "दाना", "थाना"}
 # Keys that are neither duties nor position context (context keys are read by jd_context first).
 _DROP_KEYS = re.compile(
     r"^(date|order no\.?|f\.?\s*no\.?|no\.|email|e-mail|phone|tel|contact|vacancies|no\. of posts|tenure|age|"
@@ -135,15 +135,9 @@ def _words(s: str) -> list[str]:
     return re.findall(rf"[A-Za-z{_DEVA}][A-Za-z{_DEVA}'/-]*", s)
 
 
-def _hindi_duty(s: str) -> bool:
-    """A Hindi duty: its last Devanagari word is a verb form (the verb comes last in Hindi)."""
-    deva = re.findall(rf"[{_DEVA}]+", s)
-    return bool(deva) and deva[-1] not in _HINDI_NOUN_NA and bool(_HINDI_DUTY_END.search(deva[-1]))
-
-
 def _starts_with_duty_verb(s: str) -> bool:
     """Whether the line reads as a duty: an English duty verb first, or a Hindi verb form last."""
-    if _hindi_duty(s):
+    if hindi_duty(s):
         return True
     words = _words(s)[:2]
     return any(_duty_form(w) for w in words[:1]) or (len(words) > 1 and words[0].lower() in {"to", "will", "shall"})
@@ -158,6 +152,16 @@ def _duty_form(word: str) -> bool:
         if w.endswith(suffix) and (w[: -len(suffix)] + repl) in DUTY_VERBS:
             return True
     return False
+
+
+def heading_case(heading: str, text: str) -> str:
+    """An upper-case heading as FRAC writes one, in sentence case ("Paddy procurement", not "Paddy
+    Procurement"), keeping the words the JD writes in capitals elsewhere (GST, NH, CCTNS)."""
+    known = {w for line in text.splitlines() if not line.isupper() for w in re.findall(r"\b[A-Z][A-Z0-9&-]+\b", line)}
+    words = [w if w.strip(_TRIM + "()") in known else w.lower() for w in heading.split()]
+    if words and words[0].islower():
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
 
 
 def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[str, str | None]:
@@ -180,7 +184,7 @@ def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[
         return "heading", stripped
     # Devanagari has no case, so "PFMS पर ..." is "upper case" to str.isupper: only Latin headings count
     if stripped.isupper() and len(words) <= 8 and not re.search(f"[{_DEVA}]", stripped):
-        return "heading", stripped.title()
+        return "heading", stripped  # the reader writes it in sentence case (heading_case)
     if len(words) <= 3 and not ((has_marker or ends_sentence) and _starts_with_duty_verb(stripped) and len(words) >= 2):
         return "heading", stripped
     if not has_marker and not seen_activity and not _starts_with_duty_verb(stripped) and len(words) <= 12 \
@@ -363,7 +367,7 @@ class _Reader:
             return
         kind, heading = classify_line(self.text[body_start:end], bool(marker), bool(self.out))
         if kind == "heading":
-            self.section = heading or self.section
+            self.section = heading_case(heading, self.text) if heading and heading.isupper() else heading or self.section
         elif kind == "activity":
             self.sentences(body_start, end, bulleted=bool(marker))
 

@@ -53,3 +53,20 @@ def verb_base(word: str) -> str | None:
             if stem in DUTY_VERBS:
                 return stem
     return None
+
+
+# Devanagari letters and signs, without the danda (।, ॥), digits and the abbreviation sign
+DEVA_LETTERS = "\u0900-\u0963\u0971-\u097f"
+# Hindi puts the verb last: a duty ends in an infinitive (करना), a polite imperative (करें) or a future or
+# present form (करेगा, करते हैं). Nouns that end like an infinitive are listed so a heading such as
+# "प्रधानमंत्री आवास योजना" is not read as a duty.
+_HINDI_DUTY_END = re.compile(r"(?:ना|नी|ें|एं|ेगा|ेगी|ेंगे|ाएगा|ाएगी|ाएंगे|है|हैं)$")
+_HINDI_NOUN_NA = {"योजना", "सूचना", "अधिसूचना", "घटना", "रचना", "संरचना", "तुलना", "गणना", "भावना", "कल्पना",
+                  "प्रस्तावना", "प्रार्थना", "आलोचना", "सांत्वना", "कामना", "चेतना", "वंदना", "मीना", "सेना",
+                  "जुर्माना", "खजाना", "पैमाना", "ठिकाना", "घराना", "कोना", "सोना", "दाना", "थाना"}
+
+
+def hindi_duty(s: str) -> bool:
+    """A Hindi duty: its last Devanagari word is a verb form (the verb comes last in Hindi)."""
+    deva = re.findall(rf"[{DEVA_LETTERS}]+", s)
+    return bool(deva) and deva[-1] not in _HINDI_NOUN_NA and bool(_HINDI_DUTY_END.search(deva[-1]))

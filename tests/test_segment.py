@@ -382,3 +382,11 @@ def test_a_heading_in_square_brackets_names_its_section_without_them():
     jd = read_jd("[Court cases]\n- Prepare parawise comments on writ petitions.\n- Brief the counsel before hearings.\n"
                  "[Establishment]\n- Process leave of the staff.\n- Maintain service books.\n")
     assert [a.section for a in jd.activities] == ["Court cases"] * 2 + ["Establishment"] * 2
+
+
+def test_an_upper_case_heading_is_read_in_sentence_case_keeping_the_jds_acronyms():
+    text = ("PADDY PROCUREMENT\n1. Open paddy purchase centres and pay MSP through PFMS.\n"
+            "GST AND PFMS RETURNS\n2. File the GST returns of the corporation every month.\n"
+            "3. Reconcile the PFMS ledger with the bank.\n")
+    sections = [a.section for a in segment(text)]
+    assert sections == ["Paddy procurement", "GST and PFMS returns", "GST and PFMS returns"]

@@ -178,7 +178,9 @@ REVIEWS = {"heldout2": ("roles_heldout2.jsonl", "role_names_review_heldout2.json
            "heldout7": ("roles_heldout7.jsonl", "role_names_review_heldout7.jsonl"),
            "heldout8": ("roles_heldout8.jsonl", "role_names_review_heldout8.jsonl"),
            "heldout9": ("roles_heldout9.jsonl", "role_names_review_heldout9.jsonl"),
-           "heldout10": ("roles_heldout10.jsonl", "role_names_review_heldout10.jsonl")}
+           "heldout10": ("roles_heldout10.jsonl", "role_names_review_heldout10.jsonl"),
+           "heldout11": ("roles_heldout11.jsonl", "role_names_review_heldout11.jsonl"),
+           "heldout12": ("roles_heldout12.jsonl", "role_names_review_heldout12.jsonl")}
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
