@@ -47,11 +47,13 @@ _SEP = r"(?:\s*:|\s+[-\u2013\u2014](?=\s))\s*"
 _KEYED = [(name, re.compile(rf"^(?:{alts}){_SEP}(?P<v>\S.*)$", re.IGNORECASE)) for name, alts in _KEYS.items()]
 
 _UNKEYED = [
-    # a prose JD's opening description: "The Executive Officer is the chief administrative officer of …"
+    # a prose JD's opening description: "The Executive Officer is the chief administrative officer of …",
+    # "The Superintendent heads the establishment branch of the Collectorate."
     ("designation", re.compile(r"^(?:the\s+)?(?!(?:he|she|it|this|they)\b)(?P<v>[a-z][\w()/&.' -]{2,60}?)\s+"
-                               r"(?:is|shall be|will be|acts as|functions as)\s+the\s+(?:chief\s+|principal\s+|"
+                               r"(?:(?:is|shall be|will be|acts as|functions as)\s+the\s+(?:chief\s+|principal\s+|"
                                r"overall\s+|senior(?:most)?\s+)?(?:executive|administrative|controlling|head|"
-                               r"in-charge)\b", re.IGNORECASE)),
+                               r"in-charge)\b|heads\s+the\s+[\w&' -]{2,40}?\s+(?:branch|section|wing|cell|unit)\b)",
+                               re.IGNORECASE)),
     ("reports_to", re.compile(r"^(?:(?:the\s+)?(?:officer|incumbent|post(?:\s*holder)?|position|he\s*/\s*she|he|she|"
                               r"you)\s+)?(?:reports|reporting|(?:will|shall)\s+report)\s+(?:directly\s+)?to\b[\s,:]*"
                               r"(?P<v>\S.*)$", re.IGNORECASE)),

@@ -337,6 +337,11 @@ def test_a_prose_jd_that_opens_by_describing_the_post_gives_its_designation_not_
                                                "He registers births and deaths."]
     # what the post is for is a duty: only "is the (chief) executive / administrative / head …" describes it
     assert len(segment("The officer is the appellate authority under the RTI Act.")) == 1
+    heads = read_jd("The Superintendent heads the establishment branch of the Collectorate. She maintains the "
+                    "service books of the ministerial staff.")
+    assert heads.context.designation == "Superintendent"
+    assert [a.text for a in heads.activities] == ["She maintains the service books of the ministerial staff."]
+    assert len(segment("The Deputy Director heads the review meetings on scheme progress every month.")) == 1
 
 
 def test_responsible_for_is_a_lead_in_even_before_a_nominal_duty():
