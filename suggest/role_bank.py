@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +39,7 @@ TOP = 50
 # development positions, the name overlap with the gold names was 0.431 with one, 0.440 with three and 0.438
 # with five (0.408 before names could use words of kind: role_name_rules.bank_wins)
 NAME_CANDIDATES = 3
+ENCODE_CHUNK = 1024  # bank lines per encoder call while the prototypes are built (a stop is seen between calls)
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,12 @@ def centroids(vectors: np.ndarray, owners: np.ndarray, n_roles: int) -> np.ndarr
 _CENTROIDS: dict[tuple[str, str], np.ndarray] = {}
 
 
-def bank_centroids(encoder: Any, bank: Bank | None = None, cache_dir: Path | None = None) -> np.ndarray:
+def bank_centroids(encoder: Any, bank: Bank | None = None, cache_dir: Path | None = None, *,
+                   should_stop: Callable[[], bool] = lambda: False) -> np.ndarray:
     """The bank's prototypes under `encoder`: from memory, else the cache folder, else encoded now (a few
-    seconds for a few thousand lines; `cde-suggest models prepare` does it ahead of a first start)."""
+    seconds for a few thousand lines; `cde-suggest models prepare` does it ahead of a first start).
+    Encoding goes in chunks and raises InterruptedError, caching nothing, once `should_stop()` is true: a
+    server shutting down while it warms the bank must not leave the encoder running as the process exits."""
     bank = bank or load_bank()
     revision = f"{getattr(encoder, 'model_id', '')}@{getattr(encoder, 'revision', '')}"
     key = (revision, bank.sha256)
@@ -108,7 +112,12 @@ def bank_centroids(encoder: Any, bank: Bank | None = None, cache_dir: Path | Non
         c = np.load(cached)
     else:
         lines, owners = bank.duties()
-        c = centroids(np.asarray(encoder.encode(lines)), owners, len(bank.roles)).astype(np.float32)
+        parts = []
+        for i in range(0, len(lines), ENCODE_CHUNK):
+            if should_stop():
+                raise InterruptedError("role bank prototypes not finished: the service is stopping")
+            parts.append(np.asarray(encoder.encode(lines[i:i + ENCODE_CHUNK])))
+        c = centroids(np.concatenate(parts), owners, len(bank.roles)).astype(np.float32)
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_suffix(".tmp.npy")

@@ -84,6 +84,20 @@ def test_prototypes_are_encoded_once_then_read_from_the_cache_folder(tmp_path):
     assert enc.calls == 1 and np.allclose(first, again)
 
 
+def test_building_the_prototypes_stops_between_encoder_calls_and_caches_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(B, "ENCODE_CHUNK", 2)  # the tiny bank's 7 lines in four calls
+    B._CENTROIDS.clear()  # not from another test's memory
+    enc = WordEncoder()
+    stops = iter([False, True])
+    with pytest.raises(InterruptedError):
+        B.bank_centroids(enc, TINY_BANK, tmp_path, should_stop=lambda: next(stops))
+    assert enc.calls == 1 and not list(tmp_path.glob("role_bank-*.npy"))
+    B._CENTROIDS.clear()
+    whole = B.bank_centroids(enc, TINY_BANK, tmp_path)  # in four calls, the same prototypes as in one
+    assert enc.calls == 5 and np.allclose(whole, B.centroids(enc.encode([d for r in TINY_BANK.roles for d in r]),
+                                                              TINY_BANK.duties()[1], len(TINY_BANK.roles)))
+
+
 def test_a_group_is_named_after_its_nearest_bank_role_only_with_words_its_duties_say():
     enc = WordEncoder()
     protos = B.bank_centroids(enc, TINY_BANK)

@@ -27,7 +27,7 @@ class Services:
     _waiting: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     limiter: RateLimiter = field(default_factory=RateLimiter)
-    _stop_learning: threading.Event = field(default_factory=threading.Event)
+    _stopping: threading.Event = field(default_factory=threading.Event)  # ends the learning schedule and warm-ups
     # the dictionary the settings name; versions published in the database are built on it
     base_dictionary: object | None = None
     watcher: object | None = None
@@ -80,8 +80,12 @@ class Services:
         self._thread = threading.Thread(target=self._load, name="cde-load", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 60.0) -> None:
+        """Stop the watcher and the learning schedule, and let the loader finish its current encoder call:
+        a process that exits while a daemon thread is inside the encoder's native code aborts."""
+        self._stopping.set()
         self.watcher.stop()
+        self.wait(timeout)
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:
@@ -100,7 +104,7 @@ class Services:
             from ..ranker import start_schedule
 
             start_schedule(self.settings.learn_interval_s, self.store, self.settings.data_dir / "rankers",
-                           self._stop_learning)
+                           self._stopping)
         if self.suggester is None:
             try:
                 from ..dictionary import load_dictionary
@@ -141,7 +145,10 @@ class Services:
 
         try:
             with cache_lock(self.settings.resolved_cache_dir):
-                bank_centroids(self.suggester.encoder, cache_dir=self.settings.resolved_cache_dir)
+                bank_centroids(self.suggester.encoder, cache_dir=self.settings.resolved_cache_dir,
+                               should_stop=self._stopping.is_set)
+        except InterruptedError:
+            log.info("role bank warm-up stopped: the service is stopping")
         except Exception:  # roles still work: the first call encodes the bank itself
             log.exception("role bank prototypes not prepared")
 
