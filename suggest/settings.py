@@ -153,6 +153,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on")
     workers: int = Field(1, ge=1, le=64, description="Server processes `serve` starts on the port; with more "
                                                      "than one, each takes requests only once its model is loaded")
+    shutdown_wait_s: float = Field(60.0, ge=0.0, le=3600.0, description="On shutdown, wait at most this long "
+                                                                         "(seconds) for the model loader to stop")
     max_body_bytes: int = Field(512 * 1024, ge=1024, description="Whole request body cap (413 above it)")
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Uploaded .txt/.docx/.pdf cap")
     max_decisions: int = Field(200, ge=1, description="Decisions per request")

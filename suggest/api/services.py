@@ -80,12 +80,13 @@ class Services:
         self._thread = threading.Thread(target=self._load, name="cde-load", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 60.0) -> None:
-        """Stop the watcher and the learning schedule, and let the loader finish its current encoder call:
-        a process that exits while a daemon thread is inside the encoder's native code aborts."""
+    def stop(self) -> None:
+        """Stop the watcher and the learning schedule, and let the loader finish its current encoder call
+        (at most CDE_SHUTDOWN_WAIT_S): a process that exits while a daemon thread is inside the encoder's
+        native code aborts."""
         self._stopping.set()
         self.watcher.stop()
-        self.wait(timeout)
+        self.wait(self.settings.shutdown_wait_s)
 
     def wait(self, timeout: float | None = None) -> None:
         if self._thread is not None:
