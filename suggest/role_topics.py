@@ -82,6 +82,12 @@ def _stemmer() -> Any:
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word stems; "7/12", "GFR 12-C" and "Section 3(3)" stay tokens of their own."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    # cached: naming one JD's roles tokenises the same duties and bank names some fifty times each
     stem = _stemmer().stemWord
     out = []
     for raw in _TOKEN.findall(text):
@@ -90,7 +96,7 @@ def tokens(text: str) -> list[str]:
         w = raw.lower().strip("'")
         w = w[:-2] if w.endswith("'s") else w
         out.append(stem(w) if w.isalpha() else w)
-    return out
+    return tuple(out)
 
 
 def build_catalogue(raw: list[dict[str, Any]], family_names: dict[str, str] | None = None) -> Catalogue:

@@ -229,3 +229,10 @@ def test_eval_roles_reads_another_gold_file(real_suggester, tmp_path):
     res = evaluate_roles(None, suggester=real_suggester, gold_path=path)
     assert res["n_positions"] == 2 and res["splits"]["heldout"] == ["R01", "R10"]
     assert res["ari"]["heldout_headed"]["mean"] == 1.0 and res["ari"]["heldout_flat"]["n"] == 1
+
+
+def test_tokens_are_cached_but_each_caller_gets_its_own_list():
+    first = T.tokens("Verify the ration cards (RCMS) of new applicants")
+    first.append("changed")
+    again = T.tokens("Verify the ration cards (RCMS) of new applicants")
+    assert "changed" not in again and again == first[:-1] and again[0] == "verifi"

@@ -170,7 +170,7 @@ def read(path: Path) -> list[dict[str, Any]]:
 
 # The groups the readers judged, built by `build_roles` at the commits the reviews name (H11-H20 at
 # 50e3525, H21-H30 at 7488b9e, H51-H60 at 21a127b, H61-H70 at a293c47,
-# H71-H80 at eee6992); the grouping has changed for some since.
+# H71-H80 at eee6992, H121-H140 at 0684226); the grouping has changed for some since.
 JUDGED = Path(__file__).resolve().parents[2] / "eval" / "reports" / "role-names3" / "judged_groups.json"
 REVIEWS = {"heldout2": ("roles_heldout2.jsonl", "role_names_review_heldout2.jsonl"),
            "heldout3": ("roles_heldout3.jsonl", "role_names_review_heldout3.jsonl"),
@@ -180,7 +180,9 @@ REVIEWS = {"heldout2": ("roles_heldout2.jsonl", "role_names_review_heldout2.json
            "heldout9": ("roles_heldout9.jsonl", "role_names_review_heldout9.jsonl"),
            "heldout10": ("roles_heldout10.jsonl", "role_names_review_heldout10.jsonl"),
            "heldout11": ("roles_heldout11.jsonl", "role_names_review_heldout11.jsonl"),
-           "heldout12": ("roles_heldout12.jsonl", "role_names_review_heldout12.jsonl")}
+           "heldout12": ("roles_heldout12.jsonl", "role_names_review_heldout12.jsonl"),
+           "heldout13": ("roles_heldout13.jsonl", "role_names_review_heldout13.jsonl"),
+           "heldout14": ("roles_heldout14.jsonl", "role_names_review_heldout14.jsonl")}
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ the cut height, and the view weights, of the methods before it) is chosen on the
 scored on the left-out one, so each position's ARI is one it had no say in. The positions: the twenty flat
 ones of eval/gold/roles.jsonl (dev and test), the eight flat ones of eval/gold/roles_heldout.jsonl
 (H01-H08) and, since their once-only checks were made, the eight flat ones of each of
-eval/gold/roles_heldout2.jsonl … roles_heldout12.jsonl (H11-H118): 116 in all. Method authors have read
+eval/gold/roles_heldout2.jsonl … roles_heldout14.jsonl (H11-H138): 132 in all. Method authors have read
 all of them. The role-topic catalogue (role_topics.yaml) began as 75 topics written with
 the dev positions in view, so for them the dev rows flatter; its other 223 topics were written by someone
 who read no gold file. Any later held-out file is not read here unless passed by name.
@@ -32,7 +32,7 @@ GOLD_DIR = Path(__file__).resolve().parents[2] / "eval" / "gold"
 DEVELOPMENT_GOLD = ("roles.jsonl", "roles_heldout.jsonl", "roles_heldout2.jsonl", "roles_heldout3.jsonl",
                     "roles_heldout4.jsonl", "roles_heldout5.jsonl", "roles_heldout6.jsonl", "roles_heldout7.jsonl",
                     "roles_heldout8.jsonl", "roles_heldout9.jsonl", "roles_heldout10.jsonl", "roles_heldout11.jsonl",
-                    "roles_heldout12.jsonl")
+                    "roles_heldout12.jsonl", "roles_heldout13.jsonl", "roles_heldout14.jsonl")
 ROWS_PER_ROLE_GRID = (3.0, 3.5, 4.0, 4.5)
 L2 = 1.0
 THRESHOLDS = tuple(round(0.50 + 0.05 * i, 2) for i in range(11))
