@@ -192,6 +192,15 @@ def test_no_sentence_break_after_abbreviations(abbr):
                          "Maintain the register of files."]
 
 
+def test_a_section_or_article_number_stays_with_its_duty():
+    jd = ("4. Hear and dispose of disputes under Sec. 68 and issue awards.\n"
+          "5. Inspect PACS under Sec. 63 and file an FIR where money is embezzled.\n"
+          "6. Frame charges under Art. 311 and cl. 4 of the rules.")
+    assert texts(jd) == ["Hear and dispose of disputes under Sec. 68 and issue awards.",
+                         "Inspect PACS under Sec. 63 and file an FIR where money is embezzled.",
+                         "Frame charges under Art. 311 and cl. 4 of the rules."]
+
+
 def test_pr_cca_stays_one_activity():
     assert texts("Settle pension cases with the Pr. CCA office within 30 days.") == [
         "Settle pension cases with the Pr. CCA office within 30 days."]
