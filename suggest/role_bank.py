@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -93,12 +94,13 @@ def centroids(vectors: np.ndarray, owners: np.ndarray, n_roles: int) -> np.ndarr
 
 
 _CENTROIDS: dict[tuple[str, str], np.ndarray] = {}
+_BUILDING = threading.Lock()
 
 
 def bank_centroids(encoder: Any, bank: Bank | None = None, cache_dir: Path | None = None, *,
                    should_stop: Callable[[], bool] = lambda: False) -> np.ndarray:
-    """The bank's prototypes under `encoder`: from memory, else the cache folder, else encoded now (a few
-    seconds for a few thousand lines; `cde-suggest models prepare` does it ahead of a first start).
+    """The bank's prototypes under `encoder`: from memory, else the cache folder, else encoded now (about
+    70 s for the bank's 25,912 lines on 2 cores; `cde-suggest models prepare` does it ahead of a first start).
     Encoding goes in chunks and raises InterruptedError, caching nothing, once `should_stop()` is true: a
     server shutting down while it warms the bank must not leave the encoder running as the process exits."""
     bank = bank or load_bank()
@@ -106,6 +108,16 @@ def bank_centroids(encoder: Any, bank: Bank | None = None, cache_dir: Path | Non
     key = (revision, bank.sha256)
     if key in _CENTROIDS:
         return _CENTROIDS[key]
+    # one builder at a time: a `roles` call made during the service's warm-up waits for it (then reads
+    # memory) instead of encoding the 25,912 bank lines a second time on the same two cores
+    with _BUILDING:
+        if key not in _CENTROIDS:
+            _CENTROIDS[key] = _build(encoder, bank, key, cache_dir, should_stop)
+    return _CENTROIDS[key]
+
+
+def _build(encoder: Any, bank: Bank, key: tuple[str, str], cache_dir: Path | None,
+           should_stop: Callable[[], bool]) -> np.ndarray:
     name = "role_bank-" + hashlib.sha256("|".join(key).encode()).hexdigest()[:16] + ".npy"
     cached = Path(cache_dir) / name if cache_dir is not None else None
     if cached is not None and cached.is_file():
@@ -123,8 +135,7 @@ def bank_centroids(encoder: Any, bank: Bank | None = None, cache_dir: Path | Non
             tmp = cached.with_suffix(".tmp.npy")
             np.save(tmp, c)
             tmp.replace(cached)  # a reader never sees half a file
-    _CENTROIDS[key] = c = np.asarray(c, dtype=np.float64)  # stored small, used without a per-call copy
-    return c
+    return np.asarray(c, dtype=np.float64)  # stored small, used without a per-call copy
 
 
 def assignments(vectors: np.ndarray, prototypes: np.ndarray, *, usable: Sequence[bool] | None = None,

@@ -98,6 +98,33 @@ def test_building_the_prototypes_stops_between_encoder_calls_and_caches_nothing(
                                                               TINY_BANK.duties()[1], len(TINY_BANK.roles)))
 
 
+def test_a_call_made_while_the_prototypes_are_built_waits_for_them_instead_of_encoding_again(tmp_path):
+    """The service warms the bank in a thread; a `roles` call arriving meanwhile must not encode it twice."""
+    import threading
+
+    B._CENTROIDS.clear()
+    started, release = threading.Event(), threading.Event()
+
+    class SlowEncoder(WordEncoder):
+        def encode(self, texts):
+            started.set()
+            release.wait(5)
+            return super().encode(texts)
+
+    enc = SlowEncoder()
+    results = []
+    warm = threading.Thread(target=lambda: results.append(B.bank_centroids(enc, TINY_BANK, tmp_path)))
+    warm.start()
+    assert started.wait(5)
+    call = threading.Thread(target=lambda: results.append(B.bank_centroids(enc, TINY_BANK, tmp_path)))
+    call.start()
+    call.join(0.2)
+    assert call.is_alive()  # waiting for the warm-up, not encoding
+    release.set()
+    warm.join(5), call.join(5)
+    assert enc.calls == 1 and len(results) == 2 and results[0] is results[1]
+
+
 def test_a_group_is_named_after_its_nearest_bank_role_only_with_words_its_duties_say():
     enc = WordEncoder()
     protos = B.bank_centroids(enc, TINY_BANK)

@@ -139,8 +139,9 @@ class Services:
             self._warm_role_bank()
 
     def _warm_role_bank(self) -> None:
-        """The role bank's prototypes, read from the cache or encoded once (about 20 s on 2 cores when
-        `models prepare` has not run), after the service is ready, so a first `roles` call does not wait."""
+        """The role bank's prototypes, read from the cache or encoded once (about 70 s on 2 cores when
+        `models prepare` has not run), after the service is ready; a `roles` call made meanwhile waits for
+        it (role_bank.bank_centroids) rather than encoding the bank a second time."""
         from ..role_bank import bank_centroids
         from ..workers import cache_lock
 
