@@ -48,11 +48,14 @@ _KEYED = [(name, re.compile(rf"^(?:{alts}){_SEP}(?P<v>\S.*)$", re.IGNORECASE)) f
 
 _UNKEYED = [
     # a prose JD's opening description: "The Executive Officer is the chief administrative officer of …",
-    # "The Superintendent heads the establishment branch of the Collectorate."
+    # "The Superintendent heads the establishment branch of the Collectorate.", "The Section Officer handles
+    # the coordination work of the Department." (what follows says which work)
     ("designation", re.compile(r"^(?:the\s+)?(?!(?:he|she|it|this|they)\b)(?P<v>[a-z][\w()/&.' -]{2,60}?)\s+"
                                r"(?:(?:is|shall be|will be|acts as|functions as)\s+the\s+(?:chief\s+|principal\s+|"
                                r"overall\s+|senior(?:most)?\s+)?(?:executive|administrative|controlling|head|"
-                               r"in-charge)\b|heads\s+the\s+[\w&' -]{2,40}?\s+(?:branch|section|wing|cell|unit)\b)",
+                               r"in-charge)\b|heads\s+the\s+[\w&' -]{2,40}?\s+(?:branch|section|wing|cell|unit)\b|"
+                               r"(?:handles|looks after)\s+the\s+[\w&' -]{2,40}?\s+(?:work|matters)\s+of\s+the\s+"
+                               r"(?:department|ministry|directorate|office|collectorate|division)\W*$)",
                                re.IGNORECASE)),
     ("reports_to", re.compile(r"^(?:(?:the\s+)?(?:officer|incumbent|post(?:\s*holder)?|position|he\s*/\s*she|he|she|"
                               r"you)\s+)?(?:reports|reporting|(?:will|shall)\s+report)\s+(?:directly\s+)?to\b[\s,:]*"

@@ -351,6 +351,12 @@ def test_a_prose_jd_that_opens_by_describing_the_post_gives_its_designation_not_
     assert heads.context.designation == "Superintendent"
     assert [a.text for a in heads.activities] == ["She maintains the service books of the ministerial staff."]
     assert len(segment("The Deputy Director heads the review meetings on scheme progress every month.")) == 1
+    handles = read_jd("The Section Officer handles the coordination work of the Department. He compiles the "
+                      "monthly summary for the Cabinet.")
+    assert handles.context.designation == "Section Officer"
+    assert [a.text for a in handles.activities] == ["He compiles the monthly summary for the Cabinet."]
+    # handling a named piece of work is a duty, however it is worded
+    assert len(segment("The Assistant handles the pension matters of the retiring staff of the office.")) == 1
 
 
 def test_responsible_for_is_a_lead_in_even_before_a_nominal_duty():
