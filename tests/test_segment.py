@@ -410,3 +410,14 @@ def test_an_upper_case_heading_is_read_in_sentence_case_keeping_the_jds_acronyms
             "3. Reconcile the PFMS ledger with the bank.\n")
     sections = [a.section for a in segment(text)]
     assert sections == ["Paddy procurement", "GST and PFMS returns", "GST and PFMS returns"]
+
+
+def test_a_numbered_part_heading_is_a_heading_even_when_it_opens_with_a_duty_verb():
+    jd = read_jd("Deputy Registrar (Cooperative Societies)\n\n"
+                 "Part I - Registration and bye-laws\n- Register new cooperative societies after scrutiny of bye-laws.\n"
+                 "Part II - Audit and inspection\n- Assign the statutory audit of societies to panel auditors.\n"
+                 "Part III - Prepare the audit plan of the year\n- Inspect societies on complaints from members.")
+    sections = [a.section for a in jd.activities]
+    assert sections[:2] == ["Registration and bye-laws", "Audit and inspection"]
+    # a verb that takes an object is a duty written after a label, not a role's name
+    assert "Prepare the audit plan of the year" not in sections
