@@ -31,7 +31,9 @@ class PositionContext:
 FIELDS = tuple(f.name for f in fields(PositionContext) if f.name != "lines")
 
 _KEYS = {
-    "designation": r"designation|name of (?:the )?post|post held|post|position|title|job title|पदनाम|पद का नाम|पद",
+    "designation": r"designation|name of (?:the )?post|post held|post|position|title|job title|"
+                   r"(?:work\s+allocation|allocation\s+of\s+work|distribution\s+of\s+work)(?:\s+(?:of|for|to)(?:\s+the)?)?|"
+                   r"पदनाम|पद का नाम|पद",
     "grade": r"grade|group|cadre|service|classification|समूह|ग्रेड|संवर्ग|सेवा",
     "pay_level": r"pay\s*(?:level|scale|band|matrix)?|level in (?:the )?pay matrix|pay level in (?:the )?pay matrix|"
                  r"grade pay|scale of pay|remuneration|emoluments|वेतन स्तर|वेतन मैट्रिक्स में स्तर|वेतनमान|वेतन",
@@ -45,6 +47,8 @@ _KEYS = {
 # A key needs a colon, or a dash with space around it: "Post-graduate degree" is not "Post: graduate".
 _SEP = r"(?:\s*:|\s+[-\u2013\u2014](?=\s))\s*"
 _KEYED = [(name, re.compile(rf"^(?:{alts}){_SEP}(?P<v>\S.*)$", re.IGNORECASE)) for name, alts in _KEYS.items()]
+# an order's effective date after the post ("Work allocation - Extension Officer (Panchayat), w.e.f. 01.11.2026")
+_EFFECTIVE = re.compile(r"[\s,;(]*\b(?:w\.?\s?e\.?\s?f\b\.?|with effect from\b).*$", re.IGNORECASE)
 
 _UNKEYED = [
     # a prose JD's opening description: "The Executive Officer is the chief administrative officer of …",
@@ -56,6 +60,10 @@ _UNKEYED = [
                                r"in-charge)\b|heads\s+the\s+[\w&' -]{2,40}?\s+(?:branch|section|wing|cell|unit)\b|"
                                r"(?:handles|looks after)\s+the\s+[\w&' -]{2,40}?\s+(?:work|matters)\s+of\s+the\s+"
                                r"(?:department|ministry|directorate|office|collectorate|division)\W*$)",
+                               re.IGNORECASE)),
+    # an order's title without a key separator: "Work allocation of the Section Officer (Cash) w.e.f. 1 April 2026"
+    ("designation", re.compile(r"^(?:work\s+allocation|allocation\s+of\s+work|distribution\s+of\s+work)\s+(?:of|for|to)"
+                               r"\s+(?:the\s+)?(?P<v>[^,;]+?)(?=[\s,;(]*\b(?:w\.?\s?e\.?\s?f\b|with effect from\b)|\s*[.:]?\s*$)",
                                re.IGNORECASE)),
     ("reports_to", re.compile(r"^(?:(?:the\s+)?(?:officer|incumbent|post(?:\s*holder)?|position|he\s*/\s*she|he|she|"
                               r"you)\s+)?(?:reports|reporting|(?:will|shall)\s+report)\s+(?:directly\s+)?to\b[\s,:]*"
@@ -124,7 +132,11 @@ def header_fields(text: str, start: int, end: int, *, bulleted: bool = False, to
     for name, rx in _KEYED:
         m = rx.match(body)
         if m:
-            return [(name, *_trim(text, b0 + m.start("v"), b0 + len(body)))]
+            end = len(body)
+            if name == "designation":
+                cut = _EFFECTIVE.search(body, m.start("v"))
+                end = cut.start() if cut and cut.start() > m.start("v") else end
+            return [(name, *_trim(text, b0 + m.start("v"), b0 + end))]
     words = _words(body)
     if len(words) > 18 or ";" in body:
         return []

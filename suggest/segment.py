@@ -34,6 +34,7 @@ from .jd_context import (
     table_cells,
     work_cells,
 )
+from .lead_ins import skip_lead_ins
 from .task_lists import task_items
 from .verbs import (
     COMPLEMENT,
@@ -42,8 +43,8 @@ from .verbs import (
     NOUN_NEXT,
     REFERS_BACK,
     hindi_duty,
-    verb_base,
 )
+from .verbs import words as _words
 
 __all__ = ["Activity", "PositionContext", "Segmented", "classify_line", "preload_sentencizer", "read_jd", "segment"]
 
@@ -73,24 +74,6 @@ _CATCH_ALL = re.compile(r"^(any other (work|duty|duties|task|tasks|assignment)|s
 _TRIM = " \t,;:.-\u2013\u2014"
 _MAYBE_SENTENCES = re.compile(r"[.!?][\"')\]]?\s+\S")
 
-# Lead-ins say who does the work, not what it is; the activity starts at the verb after them.
-_LEAD_LABEL = re.compile(
-    r"^(?:(?:key|main|major|principal|general|specific)\s+)?(?:duties|responsibilities|functions|tasks)"
-    r"(?:\s+and\s+(?:responsibilities|functions))?(?:\s*:|\s+(?:will\s+|shall\s+)?(?:include|includes|are|comprise|"
-    r"involve)s?(?:\s+the\s+following)?\s*:?)\s*(?=\S)",
-    re.IGNORECASE,
-)
-_LEAD_SUBJECT = re.compile(
-    r"^(?:(?:you|he|she|he\s*/\s*she|she\s*/\s*he|he or she|they|the\s+(?:[\w().&/'-]+\s+){0,6}?)\s*)?"
-    r"(?:(?:will|shall|would|must|is to|are to|is expected to|is required to)(?:\s+also)?"
-    r"(?:\s+be\s+(?:responsible|required|expected|entrusted|accountable)\s+(?:for|to|with))?"
-    r"|(?:is|are)(?:\s+also)?\s+(?:responsible|accountable)\s+for)\s+(?=\S)"
-    r"|^(?:is\s+)?responsible\s+for\s+(?=\S)|^to\s+(?=\S)",
-    re.IGNORECASE,
-)
-_RESPONSIBLE_FOR = re.compile(r"(?:responsible|accountable)\s+for\s*$", re.IGNORECASE)
-# ... unless what follows only announces them ("responsible for the following:")
-_INTRODUCES = re.compile(r"(?:the\s+)?following\b|.*:\s*$", re.IGNORECASE)
 # Abbreviations officials put before a full stop that does not end the sentence ("the Pr. CCA office").
 _ABBREV = re.compile(
     r"(?:^|[\s(/])(pr|dy|addl|jt|no|nos|rs|viz|i\.e|e\.g|govt|secy|sr|jr|asstt|asst|admn|estt|deptt|dept|min|etc|"
@@ -128,10 +111,6 @@ def _sentencizer():
 
 def preload_sentencizer() -> None:
     _sentencizer()
-
-
-def _words(s: str) -> list[str]:
-    return re.findall(rf"[A-Za-z{_DEVA}][A-Za-z{_DEVA}'/-]*", s)
 
 
 def _starts_with_duty_verb(s: str) -> bool:
@@ -193,25 +172,6 @@ def classify_line(content: str, has_marker: bool, seen_activity: bool) -> tuple[
     if not _starts_with_duty_verb(stripped) and len(words) <= 6 and not ends_sentence:
         return "heading", stripped
     return "activity", None
-
-
-def _skip_lead_ins(text: str, a: int, b: int) -> int:
-    """Offset where the duty starts once 'Duties:', 'You will', 'The officer shall be responsible for',
-    a leading 'To' ... are passed; unchanged unless a verb follows the lead-in."""
-    for _ in range(3):
-        seg = text[a:b]
-        m = _LEAD_LABEL.match(seg)
-        if not m:
-            m = _LEAD_SUBJECT.match(seg)
-            nxt = _words(seg[m.end():])[:1] if m else []
-            # "responsible for" introduces duties however they are written ("for pre-check of bills")
-            owned = m is not None and _RESPONSIBLE_FOR.search(m.group(0)) and not _INTRODUCES.match(seg[m.end():])
-            if not owned and not (nxt and verb_base(nxt[0]) and nxt[0].lower() != "be"):
-                m = None
-        if not m:
-            return a
-        a += m.end()
-    return a
 
 
 def _sentences(body: str) -> list[tuple[int, int]]:
@@ -303,6 +263,9 @@ class _Reader:
         self.out: list[Activity] = []
         self.section: str | None = None
         self.columns: list[str] | None = None
+        # a marked line read as a heading, and the section before it: if the next line is another such line,
+        # it was one item of a list of subjects ("1. Leave of staff." / "2. Service books."), not a heading
+        self.pending: tuple[int, int, str | None, str] | None = None
 
     def add(self, a: int, b: int) -> None:
         a, b = _trimmed(self.text, a, b)
@@ -350,6 +313,8 @@ class _Reader:
         if self.table_row(start, end):
             return
         marker = _MARKER.match(raw)
+        shape = re.sub(r"[a-z]+", "a", re.sub(r"\d+", "9", marker.group().strip().lower())) if marker else ""
+        self.flush(shape)
         body_start = start + (marker.end() if marker else len(raw) - len(raw.lstrip()))
         if PREAMBLE.match(self.text[body_start:end]):
             return
@@ -361,15 +326,25 @@ class _Reader:
         label = re.match(r"^[^:]{2,40}:\s+", body)
         if label and _HEADING_WORDS.match(body):
             body_start += label.end()
-        duty_start = _skip_lead_ins(self.text, body_start, end)
+        duty_start = skip_lead_ins(self.text, body_start, end)
         if duty_start > body_start:  # "You will ..." already says this line is a duty
             self.sentences(duty_start, end, bulleted=bool(marker))
             return
         kind, heading = classify_line(self.text[body_start:end], bool(marker), bool(self.out))
         if kind == "heading":
+            if marker and heading and not heading.isupper() and not self.text[body_start:end].rstrip().endswith(":"):
+                self.pending = (body_start, end, self.section, shape)
             self.section = heading_case(heading, self.text) if heading and heading.isupper() else heading or self.section
         elif kind == "activity":
             self.sentences(body_start, end, bulleted=bool(marker))
+
+    def flush(self, shape: str | None) -> None:
+        """Settles the pending heading: one item of a list when the next line has the same marker ("3." then
+        "4."; None: the text ended), a heading when it has another ("3." then "a)") or none."""
+        pending, self.pending = self.pending, None
+        if pending is not None and (shape is None or shape == pending[3]):
+            self.section = pending[2]
+            self.sentences(pending[0], pending[1])
 
     def sentences(self, start: int, end: int, *, bulleted: bool = True) -> None:
         for a, b in _sentences(self.text[start:end]):
@@ -377,7 +352,7 @@ class _Reader:
             # a prose JD may open with its designation or state the reporting line mid-paragraph
             if (a > start or b < end) and self.header(a, b, bulleted=bulleted):
                 continue
-            a = _skip_lead_ins(self.text, a, b)
+            a = skip_lead_ins(self.text, a, b)
             sent = self.text[a:b]
             if _CATCH_ALL.match(sent.strip(_TRIM)) or PREAMBLE.match(sent.strip(_TRIM)) or _DROP_KEYS.match(sent):
                 continue
@@ -392,6 +367,7 @@ def read_jd(text: str, *, max_activities: int | None = None) -> Segmented:
     reader = _Reader(text, max_activities)
     for line in _LINE.finditer(text):
         reader.line(line.start(), line.end())
+    reader.flush(None)
     return Segmented(context=reader.context.build(), activities=reader.out)
 
 

@@ -70,3 +70,8 @@ def hindi_duty(s: str) -> bool:
     """A Hindi duty: its last Devanagari word is a verb form (the verb comes last in Hindi)."""
     deva = re.findall(rf"[{DEVA_LETTERS}]+", s)
     return bool(deva) and deva[-1] not in _HINDI_NOUN_NA and bool(_HINDI_DUTY_END.search(deva[-1]))
+
+
+def words(s: str) -> list[str]:
+    """The Latin and Devanagari words of a line, as the segmenter counts and reads them."""
+    return re.findall(rf"[A-Za-z{DEVA_LETTERS}][A-Za-z{DEVA_LETTERS}'/-]*", s)

@@ -519,3 +519,15 @@ def test_cli_roles_json_feeds_gap(real_suggester, tmp_path, monkeypatch):
     assert all(n["levels_to_reach"] and n["levels_to_reach"][-1]["descriptor"] for n in needs)
     res = CliRunner().invoke(app, ["roles", str(jd)])
     assert res.exit_code == 0 and "3 roles" in res.stdout
+
+
+@pytest.mark.slow
+def test_report_latency_is_measured_on_a_flat_15_line_gold_position_as_the_benchmark_does(real_suggester):
+    from suggest.evaluation.roles_report import latency
+
+    lt = latency(real_suggester, runs=3)
+    gold = {json.loads(line)["id"]: json.loads(line) for line in GOLD_ROLES.read_text(encoding="utf-8").splitlines()}
+    position = gold[lt["position"]]
+    assert not position.get("structured") and len(position["text"].strip().splitlines()) == lt["lines"] == 15
+    assert lt["suggest_ms"] > 0 and lt["roles_ms"] > 0
+    assert lt["ratio"] == round(lt["roles_ms"] / lt["suggest_ms"], 3)

@@ -421,3 +421,30 @@ def test_a_numbered_part_heading_is_a_heading_even_when_it_opens_with_a_duty_ver
     assert sections[:2] == ["Registration and bye-laws", "Audit and inspection"]
     # a verb that takes an object is a duty written after a label, not a role's name
     assert "Prepare the audit plan of the year" not in sections
+
+
+def test_a_numbered_list_of_nominal_subjects_is_read_item_by_item():
+    # a work-allocation order's subjects: short, numbered, no verb; the first read kept 2 of 7 as duties
+    jd = read_jd("Subjects allotted to the UDC (Establishment)\n1. Leave of staff.\n2. Service books.\n"
+                 "3. Pay fixation cases.\n4. LTC and medical claims.\n5. Court cases.\n")
+    assert [a.text for a in jd.activities] == ["Leave of staff.", "Service books.", "Pay fixation cases.",
+                                               "LTC and medical claims.", "Court cases."]
+    assert {a.section for a in jd.activities} == {None}
+    # a numbered line followed by lettered items is still their heading
+    nested = read_jd("1. Establishment matters\n a) Maintain the service books.\n b) Process leave applications.\n"
+                     "2. Accounts\n a) Prepare the pay bills.\n")
+    assert [(a.text, a.section) for a in nested.activities] == [
+        ("Maintain the service books.", "Establishment matters"), ("Process leave applications.", "Establishment matters"),
+        ("Prepare the pay bills.", "Accounts")]
+
+
+def test_a_work_allocation_title_gives_the_designation_without_its_effective_date():
+    keyed = read_jd("Work allocation - Extension Officer (Panchayat), w.e.f. 01.11.2026\n"
+                    "- Scrutiny of Gram Panchayat Development Plans.\n- Audit paras of Gram Panchayats.\n")
+    assert keyed.context.designation == "Extension Officer (Panchayat)"
+    assert [a.text for a in keyed.activities] == ["Scrutiny of Gram Panchayat Development Plans.",
+                                                  "Audit paras of Gram Panchayats."]
+    bare = read_jd("Work allocation of the Section Officer (Cash) with effect from 1 April 2026\n"
+                   "- Draw and disburse salaries through PFMS.\n")
+    assert bare.context.designation == "Section Officer (Cash)"
+    assert [a.text for a in bare.activities] == ["Draw and disburse salaries through PFMS."]

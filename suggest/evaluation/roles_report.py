@@ -1,22 +1,18 @@
 """`cde-suggest eval --roles --report DIR`: report.md and results.json for role grouping, before and after.
 
-Latency is measured here, not in the ARI run: a 15-line flat JD from the gold, warm, the median of a few
-runs of `suggest` (the JD's suggestion latency) against `roles` on the same text.
+Latency is measured here, not in the ARI run: a 15-line flat JD from the gold, warm, `suggest` (the JD's
+suggestion latency) against `roles` on the same text, as `cde-suggest bench` measures it.
 """
 
 from __future__ import annotations
 
 import json
-import statistics
-import time
 from pathlib import Path
 from typing import Any
 
-from .. import role_names as N
-from .. import roles as R
 from .roles_eval import default_gold_path, read_gold
 
-LATENCY_RUNS = 7
+LATENCY_RUNS = 11
 # The names of release 9b38f86 ("Theme: verb phrase", Domain themes allowed) no longer exist in this code:
 # measured once by running that release's build_roles on the same 30 positions under the same checks
 # (lead-in, unsupported sector, repeated name). Its competencies are measured live (`checks_before`).
@@ -24,33 +20,15 @@ NAMES_BEFORE = {"roles": 132, "lead_in": 1, "unsupported_sector": 27, "duplicate
 
 
 def latency(suggester: Any, *, lines: int = 15, runs: int = LATENCY_RUNS) -> dict[str, Any]:
-    """Median seconds of `suggest` and of `roles` on the first flat gold position with `lines` lines."""
+    """`suggest` against `roles` on the first flat gold position with `lines` lines, measured as the
+    benchmark measures it (bench.roles_latency: interleaved calls, each after a pause, medians)."""
+    from ..bench import roles_latency
+
     gold = read_gold(default_gold_path())
     pos = next(p for p in gold if not p.get("structured") and len(p["text"].strip().splitlines()) == lines)
-    text = pos["text"]
-    R.build_roles(suggester, text)  # warm: spaCy's parser loads on the first role names
-    suggester.suggest(text)
-
-    def median(fn: Any, runs: int) -> float:
-        times = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            fn(text)
-            times.append(time.perf_counter() - t)
-        return statistics.median(times)
-
-    def roles(t: str) -> None:
-        N._OBJECTS.clear()  # a fresh JD: its lines are parsed, not read from the cache of the last run
-        R.build_roles(suggester, t)
-
-    # interleaved, so a noisy neighbour on the shared machine slows both alike
-    s_times, r_times = [], []
-    for _ in range(runs):
-        s_times.append(median(suggester.suggest, 1))
-        r_times.append(median(roles, 1))
-    s, r = statistics.median(s_times), statistics.median(r_times)
-    return {"position": pos["id"], "lines": lines, "suggest_ms": round(1000 * s, 1), "roles_ms": round(1000 * r, 1),
-            "ratio": round(r / s, 3)}
+    m = roles_latency(suggester, pos["text"], runs=runs)
+    s, r = float(m["roles_jd_p50_ms"]), float(m["roles_p50_ms"])  # type: ignore[arg-type]
+    return {"position": pos["id"], "lines": lines, "suggest_ms": s, "roles_ms": r, "ratio": round(r / s, 3)}
 
 
 def _ci(x: dict[str, Any]) -> str:
@@ -99,7 +77,8 @@ def render(result: dict[str, Any]) -> str:
                       f"headed {_ci(sp['headed'])}."]
     if "latency" in result:
         lt = result["latency"]
-        lines += ["", f"Latency on {lt['position']} ({lt['lines']} lines, warm, median of {LATENCY_RUNS}): suggest "
+        lines += ["", f"Latency on {lt['position']} ({lt['lines']} lines, warm, medians of {LATENCY_RUNS} interleaved calls, "
+                      f"each after a pause): suggest "
                       f"{lt['suggest_ms']} ms, roles {lt['roles_ms']} ms, ratio **{lt['ratio']}**."]
     lines += ["", "Per position:", "", "| id | after | previous | before |", "|---|---|---|---|"]
     for pid, v in result["per_position"].items():
