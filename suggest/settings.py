@@ -101,6 +101,9 @@ class Settings(BaseSettings):
                                    description="Activities whose best match is below this are listed as unmatched")
     lexical_weight: float = Field(0.25, ge=0.0, le=1.0, description="Weight of BM25 in the dense+BM25 fusion")
     alias_penalty: float = Field(0.0, ge=0.0, le=1.0, description="Dense alias rows count this much less")
+    scheme_conflict_penalty: float = Field(0.3, ge=0.0, le=1.0, description="Subtracted from a line's score for "
+                                           "a competency written about a sibling scheme variant (PMAY-U for a "
+                                           "PMAY-G line; suggest/scheme_variants.py); 0 turns it off")
     facet_theme: bool = Field(True, description="Prefix each facet row with its theme")
     facet_description: bool = Field(True, description="Index name+description rows")
     dense_aliases: bool = Field(True, description="Embed alias rows too (else aliases count in BM25 only)")

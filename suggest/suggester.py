@@ -30,6 +30,7 @@ from .multilingual import MultilingualPath
 from .explain import Explainer
 from .learning import LearnParams, memory_delta, prior_vector
 from .ranker import Ranker, RankerWatcher
+from .scheme_variants import conflicts, variants
 from .schemas import ActivityOut, ContextOut, ModelInfo, RankerInfo, Suggestion, SuggestionSet
 from .jd_context import FIELDS as CONTEXT_FIELDS
 from .jd_context import PositionContext
@@ -81,6 +82,11 @@ class Suggester:
         self._row_owner = np.array([r.competency for r in index.rows], dtype=np.int64)
         self._row_penalty = np.array([settings.alias_penalty if r.kind == "alias" else 0.0 for r in index.rows],
                                      dtype=np.float32)
+        # each competency's scheme variants over all its indexed texts (scheme_variants.py)
+        texts_of: dict[int, list[str]] = {}
+        for r in index.rows:
+            texts_of.setdefault(r.competency, []).append(r.text)
+        self._variants = [variants(" ".join(texts_of.get(c, []))) for c in range(len(dictionary.entries))]
         self.explainer = Explainer(dictionary, index)
         config = FacetConfig(theme=settings.facet_theme, description=settings.facet_description,
                              dense_aliases=settings.dense_aliases)
@@ -133,7 +139,10 @@ class Suggester:
         if weight > 0:
             l_scores, l_ids = self.lexical.search(texts, k)
             lexical = ranking.normalise_rows(ranking.pool_max(l_ids, l_scores, self._row_owner, n, fill=0.0))
-        return ranking.fuse(dense, lexical, weight)
+        fused = ranking.fuse(dense, lexical, weight)
+        if self.settings.scheme_conflict_penalty:
+            fused = fused - self.settings.scheme_conflict_penalty * conflicts([variants(t) for t in texts], self._variants)
+        return fused
 
     # -- the two public stages -------------------------------------------------------------------
 
