@@ -31,9 +31,7 @@ class PositionContext:
 FIELDS = tuple(f.name for f in fields(PositionContext) if f.name != "lines")
 
 _KEYS = {
-    "designation": r"designation|name of (?:the )?post|post held|post|position|title|job title|"
-                   r"(?:work\s+allocation|allocation\s+of\s+work|distribution\s+of\s+work)(?:\s+(?:of|for|to)(?:\s+the)?)?|"
-                   r"पदनाम|पद का नाम|पद",
+    "designation": r"designation|name of (?:the )?post|post held|post|position|title|job title|पदनाम|पद का नाम|पद",
     "grade": r"grade|group|cadre|service|classification|समूह|ग्रेड|संवर्ग|सेवा",
     "pay_level": r"pay\s*(?:level|scale|band|matrix)?|level in (?:the )?pay matrix|pay level in (?:the )?pay matrix|"
                  r"grade pay|scale of pay|remuneration|emoluments|वेतन स्तर|वेतन मैट्रिक्स में स्तर|वेतनमान|वेतन",
@@ -47,7 +45,14 @@ _KEYS = {
 # A key needs a colon, or a dash with space around it: "Post-graduate degree" is not "Post: graduate".
 _SEP = r"(?:\s*:|\s+[-\u2013\u2014](?=\s))\s*"
 _KEYED = [(name, re.compile(rf"^(?:{alts}){_SEP}(?P<v>\S.*)$", re.IGNORECASE)) for name, alts in _KEYS.items()]
-# an order's effective date after the post ("Work allocation - Extension Officer (Panchayat), w.e.f. 01.11.2026")
+# An order's or a chart's title names the post: "Work allocation - Extension Officer (Panchayat), w.e.f. 01.11.2026",
+# "Sub: Work allocation - Shri R.K. Sinha, Panchayat Extension Officer (PEO)", "Job Chart - Dy. Registrar (Co-op.
+# Societies), Pay Level S-20", "Duties & Responsibilities : Station Officer (In-charge)". What follows is read as a
+# designation line, without the person's name or the date it takes effect; "Duties: Prepare …" is not one.
+_ORDER_TITLE = re.compile(r"^(?:sub(?:ject)?\.?\s*[:\-\u2013\u2014]\s*)?(?:work\s+allocation|allocation\s+of\s+work|"
+                          r"distribution\s+of\s+work|job\s+chart|duties\s*(?:&|and)\s*responsibilities|charter\s+of\s+duties)"
+                          r"(?:\s+(?:of|for|to)(?:\s+the)?)?\s*(?:[:\-\u2013\u2014]\s*)?(?=\S)", re.IGNORECASE)
+_HONORIFIC = re.compile(r"(?:shri|smt|sh|ms|mr|mrs|dr|kum|km)\.?\s+[^,()]{2,40},\s*", re.IGNORECASE)
 _EFFECTIVE = re.compile(r"[\s,;(]*\b(?:w\.?\s?e\.?\s?f\b\.?|with effect from\b).*$", re.IGNORECASE)
 
 _UNKEYED = [
@@ -60,10 +65,6 @@ _UNKEYED = [
                                r"in-charge)\b|heads\s+the\s+[\w&' -]{2,40}?\s+(?:branch|section|wing|cell|unit)\b|"
                                r"(?:handles|looks after)\s+the\s+[\w&' -]{2,40}?\s+(?:work|matters)\s+of\s+the\s+"
                                r"(?:department|ministry|directorate|office|collectorate|division)\W*$)",
-                               re.IGNORECASE)),
-    # an order's title without a key separator: "Work allocation of the Section Officer (Cash) w.e.f. 1 April 2026"
-    ("designation", re.compile(r"^(?:work\s+allocation|allocation\s+of\s+work|distribution\s+of\s+work)\s+(?:of|for|to)"
-                               r"\s+(?:the\s+)?(?P<v>[^,;]+?)(?=[\s,;(]*\b(?:w\.?\s?e\.?\s?f\b|with effect from\b)|\s*[.:]?\s*$)",
                                re.IGNORECASE)),
     ("reports_to", re.compile(r"^(?:(?:the\s+)?(?:officer|incumbent|post(?:\s*holder)?|position|he\s*/\s*she|he|she|"
                               r"you)\s+)?(?:reports|reporting|(?:will|shall)\s+report)\s+(?:directly\s+)?to\b[\s,:]*"
@@ -129,14 +130,15 @@ def header_fields(text: str, start: int, end: int, *, bulleted: bool = False, to
     if not body:
         return []
     b0 = start + lead
+    title = _ORDER_TITLE.match(body)
+    if title:
+        found = order_title(text, b0 + title.end(), b0 + len(body))
+        if found:
+            return found
     for name, rx in _KEYED:
         m = rx.match(body)
         if m:
-            end = len(body)
-            if name == "designation":
-                cut = _EFFECTIVE.search(body, m.start("v"))
-                end = cut.start() if cut and cut.start() > m.start("v") else end
-            return [(name, *_trim(text, b0 + m.start("v"), b0 + end))]
+            return [(name, *_trim(text, b0 + m.start("v"), b0 + len(body)))]
     words = _words(body)
     if len(words) > 18 or ";" in body:
         return []
@@ -190,16 +192,35 @@ def key_value_cells(text: str, cells: list[tuple[int, int]]) -> list[list[tuple[
     return [[], [(name, *_trim(text, va, vb))]]
 
 
-def _designation(text: str, a: int, b: int, top: bool) -> list[tuple[str, int, int]]:
-    """'Under Secretary (Budget), Department of Expenditure, Budget Division.' -> designation + department."""
-    pieces, pos = [], a
-    depth = 0
+def order_title(text: str, a: int, b: int) -> list[tuple[str, int, int]]:
+    """The designation (and a pay level or department beside it) of text[a:b], the part of an order's title
+    after "Work allocation -"; [] when it is not a post."""
+    name = _HONORIFIC.match(text, a)
+    a = name.end() if name else a
+    cut = _EFFECTIVE.search(text, a, b)
+    b = cut.start() if cut and cut.start() > a else b
+    found = _designation(text, a, b, True)
+    if not found or found[0][0] != "designation":
+        return []
+    pay = next((p for p in _pieces(text, a, b)[1:] if _PAY.search(text[p[0]:p[1]])), None)
+    return found + ([("pay_level", *_trim(text, *pay))] if pay else [])
+
+
+def _pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Spans of text[a:b] between commas outside brackets."""
+    pieces, pos, depth = [], a, 0
     for i in range(a, b):
         depth += {"(": 1, ")": -1}.get(text[i], 0)
         if text[i] == "," and depth == 0:
             pieces.append((pos, i))
             pos = i + 1
     pieces.append((pos, b))
+    return pieces
+
+
+def _designation(text: str, a: int, b: int, top: bool) -> list[tuple[str, int, int]]:
+    """'Under Secretary (Budget), Department of Expenditure, Budget Division.' -> designation + department."""
+    pieces = _pieces(text, a, b)
     first = text[pieces[0][0]:pieces[0][1]]
     if len(_words(first)) > 8 or not _title_case(first):
         return []

@@ -448,3 +448,22 @@ def test_a_work_allocation_title_gives_the_designation_without_its_effective_dat
                    "- Draw and disburse salaries through PFMS.\n")
     assert bare.context.designation == "Section Officer (Cash)"
     assert [a.text for a in bare.activities] == ["Draw and disburse salaries through PFMS."]
+
+
+@pytest.mark.parametrize("title, designation, pay", [
+    ("Sub: Work allocation - Shri R.K. Sinha, Panchayat Extension Officer (PEO)", "Panchayat Extension Officer (PEO)", None),
+    ("Job Chart - Dy. Registrar (Co-op. Societies), Pay Level S-20 / Level-10 (7th CPC)",
+     "Dy. Registrar (Co-op. Societies)", "Pay Level S-20 / Level-10 (7th CPC)"),
+    ("Duties & Responsibilities : Station Officer (In-charge, Fire Station Shahdara)",
+     "Station Officer (In-charge, Fire Station Shahdara)", None),
+])
+def test_an_order_or_chart_title_names_the_post_without_the_persons_name(title, designation, pay):
+    jd = read_jd(title + "\n- Inspect the registers of the office every month.\n")
+    assert (jd.context.designation, jd.context.pay_level) == (designation, pay)
+    assert [a.text for a in jd.activities] == ["Inspect the registers of the office every month."]
+
+
+def test_a_duties_label_before_a_duty_is_still_a_lead_in():
+    jd = read_jd("Duties and responsibilities: Prepare the budget estimates of the Division.\n- Maintain the cash book.\n")
+    assert jd.context.designation is None
+    assert [a.text for a in jd.activities] == ["Prepare the budget estimates of the Division.", "Maintain the cash book."]
