@@ -185,8 +185,8 @@ def _verb(tok: Any) -> str:
 def _noun_phrase(doc: Any, tok: Any) -> str:
     start = tok.i
     while start - 1 > 0 and doc[start - 1].head.i >= start - 1 and doc[start - 1].dep_ in (
-            "compound", "amod", "punct", "poss", "case") and doc[start - 1].text not in (",", "(", ")") \
-            and doc[start - 1].pos_ in ("NOUN", "PROPN", "ADJ", "PUNCT", "PART"):
+            "compound", "amod", "punct", "poss", "case") and doc[start - 1].pos_ in ("NOUN", "PROPN", "ADJ", "PUNCT", "PART") \
+            and doc[start - 1].text not in (",", "(", ")") and not (doc[start - 1].is_punct and doc[start - 1].whitespace_):
         start -= 1
     # a hyphenated modifier is read whole: "take-home ration", not "-home ration"
     while start - 1 > 0 and "-" in (doc[start].text, doc[start - 1].text) and not doc[start - 1].whitespace_:

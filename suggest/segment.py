@@ -78,7 +78,7 @@ _MAYBE_SENTENCES = re.compile(r"[.!?][\"')\]]?\s+\S")
 _ABBREV = re.compile(
     r"(?:^|[\s(/])(pr|dy|addl|jt|no|nos|rs|viz|i\.e|e\.g|govt|secy|sr|jr|asstt|asst|admn|estt|deptt|dept|min|etc|"
     r"sh|shri|smt|dr|mr|mrs|ms|kum|supdt|commr|distt|hqrs|accts|dte|spl|ref|para|sec|secs|art|cl|vs|ltd|pvt|"
-    r"w\.e\.f|co-?op|[A-Z])\.$", re.IGNORECASE)
+    r"w\.e\.f|co-?op|mgmt|mgt|[A-Z])\.$", re.IGNORECASE)
 # ...of which these can also end one: "with the State Govt. Prepare ..." splits before the capital verb.
 _MAY_END = {"govt", "admn", "estt", "deptt", "dept", "min", "etc", "distt", "hqrs", "accts", "ltd", "pvt"}
 _CLAUSE_CUT = re.compile(r"\s*;\s*(?:and\s+)?|,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+")

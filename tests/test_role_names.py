@@ -166,3 +166,13 @@ def test_a_bank_name_with_a_word_of_kind_replaces_a_weak_name_but_not_a_good_one
     assert N.name_role(good, scores, d) == "Government hostels"
     # ... but a word of kind the duties do not say does not displace a name they do
     assert N.name_role(good, scores, d, bank="Hostel management") == "Government hostels"
+
+
+@needs_parser
+def test_a_spaced_dash_separates_noun_phrases_but_a_hyphen_joins_a_word():
+    # unseen fire-station JD (2026-12-01): "Fire tenders and sources - hydrants"
+    lines = N.nouns(["Check water sources - hydrants, underground tanks and static tanks - in the area.",
+                     "Distribute take-home ration to beneficiaries."])
+    phrases = [p for ln in lines for _, p, _, _ in ln]
+    assert phrases and not any(p.startswith(("-", "–")) or " - " in p for p in phrases)
+    assert "take-home ration" in phrases

@@ -182,7 +182,7 @@ def test_lead_in_needs_a_verb_after_it():
 
 
 ABBREVIATIONS = ["Pr.", "Dy.", "Addl.", "Jt.", "No.", "Rs.", "viz.", "i.e.", "e.g.", "Govt.", "Secy.", "Sr.",
-                 "Asstt.", "Admn.", "Estt.", "Deptt.", "Min.", "etc."]
+                 "Asstt.", "Admn.", "Estt.", "Deptt.", "Min.", "etc.", "Co-op.", "mgmt."]
 
 
 @pytest.mark.parametrize("abbr", ABBREVIATIONS)
