@@ -272,6 +272,7 @@ class _Reader:
         if len(_words(self.text[a:b])) < 2:
             return
         self.out.append(Activity(index=len(self.out), text=self.text[a:b], start=a, end=b, section=self.section))
+        self.pending = None  # a duty under the pending heading: it was one
         if self.max_activities is not None and len(self.out) > self.max_activities:
             raise InputError(
                 f"the text has more than {self.max_activities} activities; split it into several requests "
@@ -314,7 +315,8 @@ class _Reader:
             return
         marker = _MARKER.match(raw)
         shape = re.sub(r"[a-z]+", "a", re.sub(r"\d+", "9", marker.group().strip().lower())) if marker else ""
-        self.flush(shape)
+        if self.pending is not None and shape == self.pending[3]:
+            self.flush()
         body_start = start + (marker.end() if marker else len(raw) - len(raw.lstrip()))
         if PREAMBLE.match(self.text[body_start:end]):
             return
@@ -332,17 +334,22 @@ class _Reader:
             return
         kind, heading = classify_line(self.text[body_start:end], bool(marker), bool(self.out))
         if kind == "heading":
+            # a heading under it: it was a heading too, unless it ends as a sentence does ("5. Court cases.")
+            if self.pending is not None and self.text[self.pending[0]:self.pending[1]].rstrip().endswith("."):
+                self.flush()
+            self.pending = None
             if marker and heading and not heading.isupper() and not self.text[body_start:end].rstrip().endswith(":"):
                 self.pending = (body_start, end, self.section, shape)
             self.section = heading_case(heading, self.text) if heading and heading.isupper() else heading or self.section
         elif kind == "activity":
             self.sentences(body_start, end, bulleted=bool(marker))
 
-    def flush(self, shape: str | None) -> None:
-        """Settles the pending heading: one item of a list when the next line has the same marker ("3." then
-        "4."; None: the text ended), a heading when it has another ("3." then "a)") or none."""
+    def flush(self) -> None:
+        """The pending heading was one item of a list: the next marked line has its marker ("3." then "4."),
+        or the text ended with no duty under it ("Sd/-" and "Copy to" lines read no duty). A duty read first
+        (`add`), or another heading, settles it as a heading."""
         pending, self.pending = self.pending, None
-        if pending is not None and (shape is None or shape == pending[3]):
+        if pending is not None:
             self.section = pending[2]
             self.sentences(pending[0], pending[1])
 
@@ -367,7 +374,7 @@ def read_jd(text: str, *, max_activities: int | None = None) -> Segmented:
     reader = _Reader(text, max_activities)
     for line in _LINE.finditer(text):
         reader.line(line.start(), line.end())
-    reader.flush(None)
+    reader.flush()
     return Segmented(context=reader.context.build(), activities=reader.out)
 
 

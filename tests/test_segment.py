@@ -426,7 +426,7 @@ def test_a_numbered_part_heading_is_a_heading_even_when_it_opens_with_a_duty_ver
 def test_a_numbered_list_of_nominal_subjects_is_read_item_by_item():
     # a work-allocation order's subjects: short, numbered, no verb; the first read kept 2 of 7 as duties
     jd = read_jd("Subjects allotted to the UDC (Establishment)\n1. Leave of staff.\n2. Service books.\n"
-                 "3. Pay fixation cases.\n4. LTC and medical claims.\n5. Court cases.\n")
+                 "3. Pay fixation cases.\n4. LTC and medical claims.\n5. Court cases.\n\nSd/-\nDeputy Commissioner\n")
     assert [a.text for a in jd.activities] == ["Leave of staff.", "Service books.", "Pay fixation cases.",
                                                "LTC and medical claims.", "Court cases."]
     assert {a.section for a in jd.activities} == {None}
